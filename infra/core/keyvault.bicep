@@ -1,0 +1,74 @@
+// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY.
+@description('Name of the key vault (3-24 characters).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags applied to the key vault.')
+param tags object = {}
+
+@description('Primary API key (stored as a secret).')
+@secure()
+param apiKey string
+
+@description('Secondary API key, for rotation (stored as a secret).')
+@secure()
+param apiKey2 string
+
+@description('Name of the secret holding the primary API key.')
+param apiKeySecretName string = 'installatron-key'
+
+@description('Name of the secret holding the secondary API key.')
+param apiKey2SecretName string = 'installatron-key2'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+}
+
+resource keySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: apiKeySecretName
+  properties: {
+    value: apiKey
+    contentType: 'text/plain'
+  }
+}
+
+resource key2Secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: apiKey2SecretName
+  properties: {
+    value: apiKey2
+    contentType: 'text/plain'
+  }
+}
+
+output name string = vault.name
+output resourceId string = vault.id
+output vaultUri string = vault.properties.vaultUri
+// Versionless URIs: a Key Vault reference follows the latest version, so rotating a key needs no redeploy.
+output apiKeyReferenceUri string = keySecret.properties.secretUri
+output apiKey2ReferenceUri string = key2Secret.properties.secretUri

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Installatron.Core.Api;
+
+/// <summary>
+/// Runs every handler: the API key first (no route is exempt), then the handler, with refusals turned into the
+/// seed's envelope and unexpected failures into <c>internal_error</c> (details logged, never sent).
+/// </summary>
+public sealed partial class ApiGuard(ApiKeyCheck keys, ILogger<ApiGuard> logger)
+{
+    public async Task<ApiResult> RunAsync(HttpRequest request, Func<Task<ApiResult>> handler)
+    {
+        if (!keys.IsAuthorized(request))
+        {
+            return ApiResult.Failure(ErrorCodes.InvalidApiKey, null,
+                $"The {ApiKeyCheck.HeaderName} header is missing or does not match the server's Installatron Server key.");
+        }
+
+        try
+        {
+            return await handler();
+        }
+        catch (ApiRefusal refusal)
+        {
+            return refusal.ToResult();
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(logger, e, request.Method, request.Path);
+            return ApiResult.Failure(ErrorCodes.InternalError, null,
+                $"The server could not complete the request (trace {request.HttpContext.TraceIdentifier}); it has been logged.");
+        }
+    }
+
+    public Task<ApiResult> RouteNotFoundAsync(HttpRequest request) =>
+        RunAsync(request, () => Task.FromResult(ApiResult.Failure(ErrorCodes.RouteNotFound, null,
+            $"There is no API route {request.Method} {request.Path}. See GET /openapi.json.")));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,23 @@
+namespace Installatron.Core.Api;
+
+/// <summary>One public route: the Functions app and the standalone server must both expose exactly these.</summary>
+public sealed record ApiRoute(string Name, string Method, string Template);
+
+/// <summary>Every route of the API, by the name the Functions app gives its function.</summary>
+public static class ApiRoutes
+{
+    public static readonly IReadOnlyList<ApiRoute> All =
+    [
+        new("UpdateInstall", "POST", "installs/{id}/update"),
+        new("UpgradeInstall", "POST", "installs/{id}/upgrade"),
+        new("GetInstall", "GET", "installs/{id}"),
+        new("ListInstalls", "GET", "installs"),
+        new("ImportInstall", "POST", "installs"),
+        new("GetBrowser", "GET", "browser/{app}"),
+        new("PublishVersion", "POST", "browser/{app}/versions"),
+        new("CreateUser", "POST", "users"),
+        new("GetUser", "GET", "users/{user}"),
+        new("EditUser", "POST", "users/{user}"),
+        new("GetOpenApi", "GET", "openapi.json"),
+    ];
+}

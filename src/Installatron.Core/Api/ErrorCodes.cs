@@ -1,0 +1,99 @@
+namespace Installatron.Core.Api;
+
+/// <summary>
+/// Every errcode this API answers with, and its HTTP status. The seed's codes come first, spelled exactly as the
+/// seed spells them; the rest are this product's own, documented in docs/api.md and the OpenAPI document.
+/// </summary>
+public static class ErrorCodes
+{
+    // Seed: status 200.
+    public const string CompleteDryrun = "complete_dryrun";
+
+    // Seed: status 400.
+    public const string InvalidArgumentVersion = "invalid_argument_version";
+    public const string InvalidArgumentVersionNoupdate = "invalid_argument_version_noupdate";
+    public const string InvalidArgumentVersionManualupdate = "invalid_argument_version_manualupdate";
+    public const string InvalidArgumentVersionUnmetrequirements = "invalid_argument_version_unmetrequirements";
+
+    // Seed: status 403.
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string InvalidArgumentUser = "invalid_argument_user";
+
+    // Seed: status 404.
+    public const string InstallNotFound = "install_not_found";
+    public const string UserNotFound = "user_not_found";
+
+    // Seed: status 500.
+    public const string FailedWebsiteVhost = "failed_website_vhost";
+    public const string FailedFilesystemDirectory = "failed_filesystem_directory";
+    public const string FailedFilesystemHost = "failed_filesystem_host";
+    public const string FailedFilesystemLogin = "failed_filesystem_login";
+    public const string FailedFilesystemOndemand = "failed_filesystem_ondemand";
+    public const string FailedFilesystemPermission = "failed_filesystem_permission";
+    public const string FailedFilesystemQuota = "failed_filesystem_quota";
+
+    // Ours: a request that cannot be read, a parameter of the wrong type or value (errfield names it).
+    public const string InvalidRequestBody = "invalid_request_body";
+    public const string InvalidArgumentPrefix = "invalid_argument_";
+    public const string UnknownArgument = "invalid_argument_unknown";
+
+    // Ours: other refusals.
+    public const string ApplicationNotFound = "application_not_found";
+    public const string RouteNotFound = "route_not_found";
+    public const string UserExists = "user_exists";
+    public const string InstallExists = "install_exists";
+    public const string VersionExists = "version_exists";
+    public const string ConcurrentModification = "concurrent_modification";
+    public const string NotImplemented = "not_implemented";
+    public const string InternalError = "internal_error";
+
+    private static readonly Dictionary<string, int> Statuses = new(StringComparer.Ordinal)
+    {
+        [CompleteDryrun] = 200,
+        [InvalidArgumentVersion] = 400,
+        [InvalidArgumentVersionNoupdate] = 400,
+        [InvalidArgumentVersionManualupdate] = 400,
+        [InvalidArgumentVersionUnmetrequirements] = 400,
+        [InvalidApiKey] = 403,
+        [InvalidArgumentUser] = 403,
+        [InstallNotFound] = 404,
+        [UserNotFound] = 404,
+        [FailedWebsiteVhost] = 500,
+        [FailedFilesystemDirectory] = 500,
+        [FailedFilesystemHost] = 500,
+        [FailedFilesystemLogin] = 500,
+        [FailedFilesystemOndemand] = 500,
+        [FailedFilesystemPermission] = 500,
+        [FailedFilesystemQuota] = 500,
+        [InvalidRequestBody] = 400,
+        [UnknownArgument] = 400,
+        [ApplicationNotFound] = 404,
+        [RouteNotFound] = 404,
+        [UserExists] = 409,
+        [InstallExists] = 409,
+        [VersionExists] = 409,
+        [ConcurrentModification] = 409,
+        [NotImplemented] = 501,
+        [InternalError] = 500,
+    };
+
+    /// <summary>The seed's errcodes, for the tests that check the table covers each of them.</summary>
+    public static IReadOnlyList<string> SeedCodes =>
+    [
+        CompleteDryrun, InvalidArgumentVersion, InvalidArgumentVersionNoupdate, InvalidArgumentVersionManualupdate,
+        InvalidArgumentVersionUnmetrequirements, InvalidApiKey, InvalidArgumentUser, InstallNotFound, UserNotFound,
+        FailedWebsiteVhost, FailedFilesystemDirectory, FailedFilesystemHost, FailedFilesystemLogin,
+        FailedFilesystemOndemand, FailedFilesystemPermission, FailedFilesystemQuota,
+    ];
+
+    public static IReadOnlyDictionary<string, int> Table => Statuses;
+
+    /// <summary>The HTTP status of an errcode; any <c>invalid_argument_{field}</c> not listed is a 400.</summary>
+    public static int StatusOf(string errcode) =>
+        Statuses.TryGetValue(errcode, out var status) ? status
+        : errcode.StartsWith(InvalidArgumentPrefix, StringComparison.Ordinal) ? 400
+        : throw new ArgumentException($"Unknown errcode '{errcode}'.", nameof(errcode));
+
+    /// <summary><c>invalid_argument_{field}</c>: the errcode for a bad value of a parameter without a code of its own.</summary>
+    public static string InvalidArgument(string field) => InvalidArgumentPrefix + field;
+}

@@ -1,0 +1,115 @@
+using Installatron.Core.Domain;
+using Installatron.Core.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Installatron.Core.Api.Handlers;
+
+/// <summary>The install routes: the seed's update (and its <c>upgrade</c> alias), reading installs, importing one.</summary>
+public sealed class InstallsApi(
+    ApiGuard guard, InstallAccess access, InstallStore installs, CatalogStore catalog, UpdateValidator validator, InstallImporter importer)
+{
+    /// <summary><c>POST /installs/{id}/update</c> and <c>POST /installs/{id}/upgrade</c>.</summary>
+    public Task<ApiResult> UpdateAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
+        guard.RunAsync(request, async () =>
+        {
+            var update = UpdateRequest.Parse(await RequestFields.ReadAsync(request, cancellationToken));
+            var validated = await validator.ValidateAsync(id, update, cancellationToken);
+            if (update.Dryrun == DryrunMode.Input)
+            {
+                return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, await PresentAsync(validated.Context.Install.Value, cancellationToken),
+                    $"The dry run is complete: the input is valid and {DescribeTarget(validated)}.\n");
+            }
+
+            return ApiResult.Failure(ErrorCodes.NotImplemented, null,
+                $"The input is valid ({DescribeTarget(validated)}), but this server cannot run updates yet; " +
+                "only dryrun=input is available. Nothing was changed.");
+        });
+
+    /// <summary><c>GET /installs/{id}</c>.</summary>
+    public Task<ApiResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
+        guard.RunAsync(request, async () =>
+        {
+            var fields = RequestFields.FromQuery(request);
+            fields.RejectUnknown(["user"]);
+            var context = await access.ResolveAsync(id, fields.String("user"), cancellationToken);
+            return ApiResult.Success(await PresentAsync(context.Install.Value, cancellationToken));
+        });
+
+    /// <summary><c>GET /installs?user=</c>: a user's installs (and, for a reseller or admin, those it acts for); all without <c>user</c>.</summary>
+    public Task<ApiResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        guard.RunAsync(request, async () =>
+        {
+            var fields = RequestFields.FromQuery(request);
+            fields.RejectUnknown(["user"]);
+            var user = fields.String("user");
+            IReadOnlyList<Install> list;
+            if (user is null)
+            {
+                list = await installs.ListAsync(null, cancellationToken);
+            }
+            else
+            {
+                var acting = await access.RequireUserAsync(user, cancellationToken);
+                list = acting.Role == UserRoles.User
+                    ? await installs.ListAsync(acting.User, cancellationToken)
+                    : await VisibleToAsync(acting, cancellationToken);
+            }
+
+            var presented = new List<Install>();
+            foreach (var install in list.OrderBy(i => i.Id, StringComparer.Ordinal))
+            {
+                presented.Add(await PresentAsync(install, cancellationToken));
+            }
+
+            return ApiResult.Success(presented);
+        });
+
+    /// <summary><c>POST /installs</c>: registers an application already installed at <c>path</c>.</summary>
+    public Task<ApiResult> ImportAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        guard.RunAsync(request, async () =>
+        {
+            var install = await importer.ImportAsync(await RequestFields.ReadAsync(request, cancellationToken), cancellationToken);
+            return ApiResult.Success(await PresentAsync(install, cancellationToken), "The install was imported.\n", 201);
+        });
+
+    private async Task<IReadOnlyList<Install>> VisibleToAsync(HostingUser acting, CancellationToken cancellationToken)
+    {
+        var all = await installs.ListAsync(null, cancellationToken);
+        var visible = new List<Install>();
+        foreach (var install in all)
+        {
+            if (install.User == acting.User || acting.Role == UserRoles.Admin)
+            {
+                visible.Add(install);
+            }
+            else if (await access.OwnerOfAsync(install, cancellationToken) is { } owner && InstallAccess.MayActFor(acting, owner))
+            {
+                visible.Add(install);
+            }
+        }
+
+        return visible;
+    }
+
+    private async Task<Install> PresentAsync(Install install, CancellationToken cancellationToken) =>
+        UpdatePolicy.WithAvailability(install, await catalog.ListVersionsAsync(install.Application, cancellationToken));
+
+    private static string DescribeTarget(ValidatedUpdate update)
+    {
+        var core = update.Target is null
+            ? "the core stays at " + update.Context.Install.Value.Version
+            : $"the core would be updated from {update.Context.Install.Value.Version} to {update.Target.Version}";
+        var extras = new List<string>();
+        if (update.Request.Plugins is not null)
+        {
+            extras.Add($"{update.Plugins.Count} plugin(s)");
+        }
+
+        if (update.Request.Themes is not null)
+        {
+            extras.Add($"{update.Themes.Count} theme(s)");
+        }
+
+        return extras.Count == 0 ? core : $"{core}, with {string.Join(" and ", extras)}";
+    }
+}

@@ -1,0 +1,193 @@
+using Installatron.Core.Domain;
+using Installatron.Core.Storage;
+
+namespace Installatron.Core.Api;
+
+/// <summary>
+/// Registers an application that is already installed (its files on disk at <c>path</c>) as an install of a user,
+/// with the seed's fields. Every value is checked before anything is stored.
+/// </summary>
+public sealed class InstallImporter(InstallAccess access, InstallStore installs, CatalogStore catalog, TimeProvider time)
+{
+    private static readonly IReadOnlyList<string> Parameters =
+    [
+        "id", "user", "application", "version", "path", "url", "title", "login", "email", "language", "sitetitle",
+        "sitetagline", "limitloginattempts", "twofactor", "db_host", "db_type", "db_name", "db_user", "db_pass",
+        "db_prefix", "autobk", "autobk_schedule", "autoup", "autoup_backup", "autoup_plugins", "autoup_themes", "bkloc",
+        "exclude_files", "files", "tables", "notification", "link_admin", "parent", "stage", "plugins", "themes",
+        "time_created",
+    ];
+
+    private static readonly string[] Autoup = ["none", "all", "minor"];
+    private static readonly string[] AutoupItems = ["none", "all", "custom"];
+    private static readonly string[] NoneAll = ["none", "all"];
+    private static readonly string[] Autobk = ["none", "schedule", "custom"];
+    private static readonly string[] DbTypes = ["", "mysql", "pgsql"];
+
+    public async Task<Install> ImportAsync(RequestFields fields, CancellationToken cancellationToken)
+    {
+        fields.RejectUnknown(Parameters);
+        var owner = await access.RequireUserAsync(fields.RequiredString("user"), cancellationToken);
+
+        var id = fields.String("id") ?? Ids.NewInstallId();
+        if (!Ids.IsValidInstallId(id))
+        {
+            throw RequestFields.Invalid("id", "must be 1 to 64 letters and digits");
+        }
+
+        var application = fields.RequiredString("application");
+        if (!Ids.IsValidApplicationId(application) || (await catalog.ListVersionsAsync(application, cancellationToken)).Count == 0)
+        {
+            throw new ApiRefusal(ErrorCodes.ApplicationNotFound, "application",
+                $"The application '{application}' is not in the catalog; publish a version of it first.");
+        }
+
+        var version = fields.RequiredString("version");
+        if (!AppVersion.TryParse(version, out _))
+        {
+            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{version}' is not a version.");
+        }
+
+        var path = SitePath(fields.RequiredString("path"), owner);
+        var url = SiteUrl(fields.RequiredString("url"), owner);
+        foreach (var existing in await installs.ListAsync(owner.User, cancellationToken))
+        {
+            if (string.Equals(existing.Path, path, StringComparison.Ordinal))
+            {
+                throw new ApiRefusal(ErrorCodes.InstallExists, "path", $"The install {existing.Id} already lives at {path}.");
+            }
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var install = new Install
+        {
+            Id = id,
+            Application = application,
+            User = owner.User,
+            Version = version,
+            Path = path,
+            Url = url,
+            Title = fields.String("title") ?? "",
+            Login = fields.String("login") ?? "",
+            Email = fields.String("email") ?? "",
+            Language = fields.String("language") ?? "en",
+            Sitetitle = fields.String("sitetitle") ?? "",
+            Sitetagline = fields.String("sitetagline") ?? "",
+            Limitloginattempts = YesNoField(fields, "limitloginattempts"),
+            Twofactor = YesNoField(fields, "twofactor"),
+            DbHost = fields.String("db_host") ?? "",
+            DbType = fields.Enum("db_type", DbTypes, ""),
+            DbName = fields.String("db_name") ?? "",
+            DbUser = fields.String("db_user") ?? "",
+            DbPass = fields.String("db_pass") ?? "",
+            DbPrefix = fields.String("db_prefix") ?? "",
+            Autobk = fields.Enum("autobk", Autobk, "none"),
+            AutobkSchedule = fields.String("autobk_schedule") ?? "",
+            Autoup = fields.Enum("autoup", Autoup, "minor"),
+            AutoupBackup = fields.Enum("autoup_backup", NoneAll, "all"),
+            AutoupPlugins = fields.Enum("autoup_plugins", AutoupItems, "all"),
+            AutoupThemes = fields.Enum("autoup_themes", AutoupItems, "all"),
+            Bkloc = fields.String("bkloc") ?? "local",
+            ExcludeFiles = RelativePaths(fields, "exclude_files") ?? [],
+            Files = RelativePaths(fields, "files") ?? TopLevelEntries(path),
+            Tables = fields.StringList("tables") ?? [],
+            Notification = NotificationField(fields),
+            LinkAdmin = fields.String("link_admin") ?? (application == Applications.WordPress ? "wp-admin" : ""),
+            Parent = fields.String("parent") ?? "",
+            Stage = fields.String("stage") ?? "",
+            Plugins = Items<PluginInfo>(fields, "plugins", p => p.Id, p => p.Autoup),
+            Themes = Items<ThemeInfo>(fields, "themes", t => t.Id, t => t.Autoup),
+            TimeCreated = fields.Long("time_created", now),
+            TimeUpdated = now,
+        };
+
+        await installs.AddAsync(install, cancellationToken);
+        return install;
+    }
+
+    private static string SitePath(string path, HostingUser owner)
+    {
+        if (!System.IO.Path.IsPathFullyQualified(path) || path.Split('/', '\\').Contains(".."))
+        {
+            throw RequestFields.Invalid("path", "must be an absolute path without '..'");
+        }
+
+        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        if (owner.Home.Length > 0 && !IsInside(full, owner.Home))
+        {
+            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, "path",
+                $"The path {full} is outside the home directory of '{owner.User}' ({owner.Home}).");
+        }
+
+        if (!Directory.Exists(full))
+        {
+            throw new ApiRefusal(ErrorCodes.FailedFilesystemDirectory, "path",
+                $"The folder {full} does not exist: the application's files have been deleted or moved.");
+        }
+
+        return full;
+    }
+
+    private static bool IsInside(string path, string home)
+    {
+        var root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(home));
+        return path == root || path.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    private static string SiteUrl(string url, HostingUser owner)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw RequestFields.Invalid("url", "must be an absolute http:// or https:// address without query or fragment");
+        }
+
+        var domain = Installs.DomainOf(url);
+        if (!owner.ManagesDomain(domain))
+        {
+            throw new ApiRefusal(ErrorCodes.FailedWebsiteVhost, "url",
+                $"The hosting account '{owner.User}' does not manage the domain {domain} (its vhosts: {string.Join(", ", owner.Vhosts)}).");
+        }
+
+        return url.TrimEnd('/');
+    }
+
+    /// <summary>The seed writes these booleans as <c>yes</c>/<c>no</c>; accept those and true/false alike.</summary>
+    private static string YesNoField(RequestFields fields, string name) => fields.Bool(name, false) ? "yes" : "no";
+
+    private static IReadOnlyList<string>? RelativePaths(RequestFields fields, string name)
+    {
+        var list = fields.StringList(name);
+        if (list?.FirstOrDefault(p => p.Length == 0 || System.IO.Path.IsPathRooted(p) || p.Split('/', '\\').Contains("..")) is { } bad)
+        {
+            throw RequestFields.Invalid(name, $"holds '{bad}'; entries must be paths relative to the install, without '..'");
+        }
+
+        return list;
+    }
+
+    private static IReadOnlyList<string> TopLevelEntries(string path) =>
+        Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
+    private static IReadOnlyList<string> NotificationField(RequestFields fields)
+    {
+        var list = fields.StringList("notification");
+        if (list?.FirstOrDefault(n => !Notifications.All.Contains(n)) is { } bad)
+        {
+            throw RequestFields.Invalid("notification", $"holds '{bad}', which is not one of {string.Join(", ", Notifications.All)}");
+        }
+
+        return list ?? Notifications.All;
+    }
+
+    private static IReadOnlyList<T> Items<T>(RequestFields fields, string name, Func<T, string> idOf, Func<T, string> autoupOf)
+    {
+        var items = fields.Json<List<T>>(name) ?? [];
+        if (items.Any(item => item is null || string.IsNullOrWhiteSpace(idOf(item)) || !AutoupItems.Contains(autoupOf(item))))
+        {
+            throw RequestFields.Invalid(name, "must be an array of structures with an 'id', a 'version' and 'autoup' none, all or custom");
+        }
+
+        return items;
+    }
+}

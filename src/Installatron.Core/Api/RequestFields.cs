@@ -1,0 +1,334 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+
+namespace Installatron.Core.Api;
+
+/// <summary>
+/// The parameters of a request, from its query string and its body (JSON object, form-encoded or multipart; the
+/// body wins), read with the seed's types. A missing or unreadable value is refused with
+/// <c>invalid_argument_{field}</c> and the field in <c>errfield</c>.
+/// </summary>
+public sealed class RequestFields
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private static readonly string[] TrueWords = ["true", "1", "yes", "on"];
+    private static readonly string[] FalseWords = ["false", "0", "no", "off"];
+
+    private readonly Dictionary<string, FieldValue> _values;
+
+    private RequestFields(Dictionary<string, FieldValue> values, IFormFileCollection? files)
+    {
+        _values = values;
+        Files = files;
+    }
+
+    public IFormFileCollection? Files { get; }
+
+    public IEnumerable<string> Names => _values.Keys;
+
+    public static RequestFields FromQuery(HttpRequest request) => new(QueryValues(request), null);
+
+    public static async Task<RequestFields> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var values = QueryValues(request);
+        IFormFileCollection? files = null;
+        if (IsMultipart(request))
+        {
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The form body could not be read: {e.Message}");
+            }
+
+            foreach (var (key, value) in form)
+            {
+                values[NormalizeFormKey(key)] = FieldValue.FromForm(value);
+            }
+
+            files = form.Files;
+        }
+        else
+        {
+            var body = await ReadBodyAsync(request, cancellationToken);
+            // curl -d sends JSON as form-encoded unless told otherwise: a body that is a JSON object is read as JSON.
+            var fromBody = IsJsonText(body) || !request.HasFormContentType ? ParseJsonObject(body) : ParseFormEncoded(body);
+            foreach (var (key, value) in fromBody)
+            {
+                values[key] = value;
+            }
+        }
+
+        return new RequestFields(values, files);
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    /// <summary>Refuses the first parameter that is not in <paramref name="known"/>: a typo must not pass as a default.</summary>
+    public void RejectUnknown(IReadOnlyCollection<string> known)
+    {
+        var unknown = _values.Keys.FirstOrDefault(name => !known.Contains(name));
+        if (unknown is not null)
+        {
+            throw new ApiRefusal(ErrorCodes.UnknownArgument, unknown,
+                $"Unknown parameter '{unknown}'. Accepted parameters: {string.Join(", ", known)}.");
+        }
+    }
+
+    public string? String(string name)
+    {
+        if (!_values.TryGetValue(name, out var value))
+        {
+            return null;
+        }
+
+        return value.AsString() ?? throw Invalid(name, "must be a string");
+    }
+
+    public string RequiredString(string name)
+    {
+        var value = String(name);
+        return string.IsNullOrWhiteSpace(value) ? throw Invalid(name, "is required") : value;
+    }
+
+    public bool Bool(string name, bool defaultValue)
+    {
+        if (!_values.TryGetValue(name, out var value))
+        {
+            return defaultValue;
+        }
+
+        if (value.Json is { ValueKind: JsonValueKind.True or JsonValueKind.False } json)
+        {
+            return json.GetBoolean();
+        }
+
+        var text = value.Json is { ValueKind: JsonValueKind.Number } number ? number.GetRawText() : value.AsString();
+        if (text is not null && TrueWords.Contains(text.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (text is not null && FalseWords.Contains(text.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        throw Invalid(name, "must be a boolean (true or false)");
+    }
+
+    public long Long(string name, long defaultValue, long min = 0, long max = long.MaxValue)
+    {
+        if (!_values.TryGetValue(name, out var value))
+        {
+            return defaultValue;
+        }
+
+        var text = value.Json is { ValueKind: JsonValueKind.Number } number ? number.GetRawText() : value.AsString();
+        return long.TryParse(text, out var result) && result >= min && result <= max
+            ? result
+            : throw Invalid(name, $"must be a whole number from {min} to {max}");
+    }
+
+    public string Enum(string name, IReadOnlyList<string> allowed, string defaultValue)
+    {
+        var value = String(name);
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        return allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
+            ?? throw Invalid(name, $"must be one of {string.Join(", ", allowed)}");
+    }
+
+    /// <summary>An array of strings; <c>null</c> when absent. Form bodies may repeat the key or send a JSON array.</summary>
+    public IReadOnlyList<string>? StringList(string name)
+    {
+        if (!_values.TryGetValue(name, out var value))
+        {
+            return null;
+        }
+
+        return value.AsStringList() ?? throw Invalid(name, "must be an array of strings");
+    }
+
+    /// <summary>A JSON value given as a JSON body member or as a form field holding JSON text.</summary>
+    public T? Json<T>(string name)
+    {
+        if (!_values.TryGetValue(name, out var value))
+        {
+            return default;
+        }
+
+        try
+        {
+            return value.Json is { } json ? json.Deserialize<T>(ApiJson.Options) : JsonSerializer.Deserialize<T>(value.Form.ToString(), ApiJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(name, $"is not valid: {e.Message}");
+        }
+    }
+
+    public static ApiRefusal Invalid(string name, string problem) =>
+        new(ErrorCodes.InvalidArgument(name), name, $"The parameter '{name}' {problem}.");
+
+    private static Dictionary<string, FieldValue> QueryValues(HttpRequest request)
+    {
+        var values = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Query)
+        {
+            values[NormalizeFormKey(key)] = FieldValue.FromForm(value);
+        }
+
+        return values;
+    }
+
+    private static string NormalizeFormKey(string key) => key.EndsWith("[]", StringComparison.Ordinal) ? key[..^2] : key;
+
+    private static bool IsMultipart(HttpRequest request) =>
+        request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
+
+    private static bool IsJsonText(byte[] body) =>
+        body.FirstOrDefault(b => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) == (byte)'{';
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {MaxBodyBytes} bytes.");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {MaxBodyBytes} bytes.");
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Dictionary<string, FieldValue> ParseFormEncoded(byte[] body)
+    {
+        var values = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
+        {
+            values[NormalizeFormKey(key)] = FieldValue.FromForm(value);
+        }
+
+        return values;
+    }
+
+    private static Dictionary<string, FieldValue> ParseJsonObject(byte[] body)
+    {
+        var values = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
+        if (body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            return values;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null,
+                $"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, "The request body must be a JSON object.");
+            }
+
+            // A JSON null means "not given": the parameter takes its default.
+            foreach (var property in document.RootElement.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
+            {
+                values[property.Name] = FieldValue.FromJson(property.Value.Clone());
+            }
+        }
+
+        return values;
+    }
+
+    private readonly record struct FieldValue(JsonElement? Json, StringValues Form)
+    {
+        public static FieldValue FromJson(JsonElement json) => new(json, default);
+
+        public static FieldValue FromForm(StringValues form) => new(null, form);
+
+        public string? AsString() => Json switch
+        {
+            { ValueKind: JsonValueKind.String } json => json.GetString(),
+            { } => null,
+            null => Form.Count == 1 ? Form[0] : null,
+        };
+
+        public IReadOnlyList<string>? AsStringList()
+        {
+            if (Json is { } json)
+            {
+                return ListFromJson(json);
+            }
+
+            if (Form.Count == 1 && Form[0] is { } single)
+            {
+                if (single.TrimStart().StartsWith('['))
+                {
+                    try
+                    {
+                        using var parsed = JsonDocument.Parse(single);
+                        return ListFromJson(parsed.RootElement);
+                    }
+                    catch (JsonException)
+                    {
+                        return null;
+                    }
+                }
+
+                return single.Length == 0 ? [] : [single];
+            }
+
+            return Form.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+        }
+
+        private static List<string>? ListFromJson(JsonElement json)
+        {
+            if (json.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var list = new List<string>();
+            foreach (var item in json.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String || item.GetString() is not { } text)
+                {
+                    return null;
+                }
+
+                list.Add(text);
+            }
+
+            return list;
+        }
+    }
+}

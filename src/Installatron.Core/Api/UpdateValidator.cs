@@ -1,0 +1,62 @@
+using Installatron.Core.Domain;
+using Installatron.Core.Storage;
+
+namespace Installatron.Core.Api;
+
+/// <summary>An update request that passed every check the edge can make.</summary>
+public sealed record ValidatedUpdate(
+    UpdateRequest Request,
+    InstallInContext Context,
+    CatalogVersion? Target,
+    IReadOnlyList<PluginInfo> Plugins,
+    IReadOnlyList<ThemeInfo> Themes);
+
+/// <summary>
+/// The checks of an update that need no site access, in the order a caller would want them reported: who acts, which
+/// install, which plugins/themes, which version. Reads only; changes nothing.
+/// </summary>
+public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
+{
+    public async Task<ValidatedUpdate> ValidateAsync(string installId, UpdateRequest request, CancellationToken cancellationToken)
+    {
+        var context = await access.ResolveAsync(installId, request.User, cancellationToken);
+        var install = context.Install.Value;
+
+        var plugins = Select(install, install.Plugins, p => p.Id, request.Plugins, request.PluginsField, "plugin");
+        var themes = Select(install, install.Themes, t => t.Id, request.Themes, request.ThemesField, "theme");
+
+        var versions = await catalog.ListVersionsAsync(install.Application, cancellationToken);
+        // Requirements are the site's: the environment of the account that owns it, whoever acts.
+        var target = UpdatePolicy.ChooseTarget(request.Version, "version", install, versions, context.Owner);
+        return new ValidatedUpdate(request, context, target, plugins, themes);
+    }
+
+    /// <summary><c>null</c> → none; <c>[]</c> → all of the install's items; a list → those, each of which must exist.</summary>
+    private static IReadOnlyList<T> Select<T>(
+        Install install, IReadOnlyList<T> items, Func<T, string> idOf, IReadOnlyList<string>? requested, string field, string kind)
+    {
+        if (requested is null)
+        {
+            return [];
+        }
+
+        if (!Applications.HasPluginsAndThemes(install.Application))
+        {
+            throw RequestFields.Invalid(field, $"applies to WordPress only; {install.Application} has no {kind}s");
+        }
+
+        if (requested.Count == 0)
+        {
+            return items;
+        }
+
+        var unknown = requested.FirstOrDefault(id => !items.Any(item => idOf(item) == id));
+        if (unknown is not null)
+        {
+            throw RequestFields.Invalid(field,
+                $"names '{unknown}', which is not a {kind} of this install (its {kind}s: {string.Join(", ", items.Select(idOf))})");
+        }
+
+        return items.Where(item => requested.Contains(idOf(item))).ToList();
+    }
+}

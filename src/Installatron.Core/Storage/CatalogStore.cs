@@ -1,0 +1,62 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
+using Installatron.Core.Api;
+using Installatron.Core.Domain;
+
+namespace Installatron.Core.Storage;
+
+/// <summary>
+/// The application catalog: one row per published version (partition = application ID) and its package in the
+/// packages container. Packages are stored under a name that includes their SHA-256, so a blob is never overwritten.
+/// </summary>
+public sealed class CatalogStore(InstallatronTables tables)
+{
+    public async Task<IReadOnlyList<CatalogVersion>> ListVersionsAsync(string application, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {application}");
+        var versions = new List<CatalogVersion>();
+        await foreach (var entity in tables.Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            versions.Add(DocumentEntity.Read<CatalogVersion>(entity).Value);
+        }
+
+        return versions.OrderByDescending(v => v.ParsedVersion).ToList();
+    }
+
+    public async Task<CatalogVersion?> GetVersionAsync(string application, string version, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        return (await tables.Versions.GetAsync<CatalogVersion>(application, RowKeyOf(version), cancellationToken))?.Value;
+    }
+
+    public static string BlobNameFor(string application, string version, string sha256) => $"{application}/{version}/{sha256}.zip";
+
+    /// <summary>Uploads the package, then records the version; refuses a version that is already published.</summary>
+    public async Task PublishAsync(CatalogVersion version, Stream package, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        if (await GetVersionAsync(version.Application, version.Version, cancellationToken) is not null)
+        {
+            throw VersionExists(version);
+        }
+
+        var blob = tables.Packages.GetBlobClient(version.Package.Blob);
+        await blob.UploadAsync(package, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/zip" },
+            Metadata = new Dictionary<string, string> { ["sha256"] = version.Package.Sha256 },
+        }, cancellationToken);
+
+        var entity = DocumentEntity.Create(version.Application, RowKeyOf(version.Version), version);
+        await tables.Versions.AddAsync(entity, VersionExists(version), cancellationToken);
+    }
+
+    public async Task<Stream> OpenPackageAsync(CatalogVersion version, CancellationToken cancellationToken) =>
+        await tables.Packages.GetBlobClient(version.Package.Blob).OpenReadAsync(cancellationToken: cancellationToken);
+
+    private static string RowKeyOf(string version) => version.ToLowerInvariant();
+
+    private static ApiRefusal VersionExists(CatalogVersion version) =>
+        new(ErrorCodes.VersionExists, "version", $"{version.Application} {version.Version} is already published.");
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Installatron.Server.Azurite;
+
+/// <summary>Installs the repository's pinned npm dependencies (package-lock.json) the first time Azurite is needed.</summary>
+public static class AzuriteInstaller
+{
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
+    /// <summary>The path of Azurite's entry script, after <c>npm ci</c> if it is not installed yet.</summary>
+    public static async Task<string> EnsureInstalledAsync(string toolRoot, TextWriter log, CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(toolRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+        await InstallLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(script))
+            {
+                return script;
+            }
+
+            if (!File.Exists(Path.Combine(toolRoot, "package-lock.json")))
+            {
+                throw new InvalidOperationException(
+                    $"Azurite is not installed and {toolRoot} has no package-lock.json; set AzureWebJobsStorage to a storage account instead.");
+            }
+
+            await log.WriteLineAsync("Installing Azurite from package-lock.json (first run only, about a minute)...");
+            var start = new ProcessStartInfo("npm") { WorkingDirectory = toolRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var npm = Process.Start(start) ?? throw new InvalidOperationException("npm could not be started (is Node.js installed?).");
+            var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
+            await npm.StandardOutput.ReadToEndAsync(cancellationToken);
+            await npm.WaitForExitAsync(cancellationToken);
+            if (npm.ExitCode != 0 || !File.Exists(script))
+            {
+                throw new InvalidOperationException($"npm ci failed (exit {npm.ExitCode}): {await stderr}");
+            }
+
+            return script;
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Installatron.Core.Api;
+using Installatron.Core.Api.Handlers;
+
+namespace Installatron.Server;
+
+/// <summary>The same routes as the Functions app (<see cref="ApiRoutes"/>), calling the same handlers.</summary>
+public static class ServerRoutes
+{
+    public static void MapInstallatronRoutes(this WebApplication app)
+    {
+        app.MapPost("/installs/{id}/update", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.UpdateAsync(r, id, ct)).WithName("UpdateInstall");
+        app.MapPost("/installs/{id}/upgrade", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.UpdateAsync(r, id, ct)).WithName("UpgradeInstall");
+        app.MapGet("/installs/{id}", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.GetAsync(r, id, ct)).WithName("GetInstall");
+        app.MapGet("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListInstalls");
+        app.MapPost("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ImportAsync(r, ct)).WithName("ImportInstall");
+        app.MapGet("/browser/{app}", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.GetAsync(r, app, ct)).WithName("GetBrowser");
+        app.MapPost("/browser/{app}/versions", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.PublishAsync(r, app, ct)).WithName("PublishVersion");
+        app.MapPost("/users", (HttpRequest r, UsersApi api, CancellationToken ct) => api.CreateAsync(r, ct)).WithName("CreateUser");
+        app.MapGet("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.GetAsync(r, user, ct)).WithName("GetUser");
+        app.MapPost("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.EditAsync(r, user, ct)).WithName("EditUser");
+        app.MapGet("/openapi.json", (HttpRequest r, OpenApiApi api) => api.GetAsync(r)).WithName("GetOpenApi");
+
+        app.MapFallback("{*path}", (HttpRequest r, ApiGuard guard) => guard.RouteNotFoundAsync(r));
+    }
+}

@@ -93,6 +93,7 @@ public sealed class ApiServer : IAsyncDisposable
     public async Task<IReadOnlyList<string>> SnapshotAsync()
     {
         var tables = Services.GetRequiredService<InstallatronTables>();
+        await tables.EnsureCreatedAsync();
         var rows = new List<string>();
         foreach (var table in tables.AllTables)
         {

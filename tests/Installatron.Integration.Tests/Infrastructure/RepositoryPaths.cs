@@ -6,7 +6,7 @@ public static class RepositoryPaths
     public static string Root { get; } = Find();
 
     /// <summary>Debug or Release: the configuration these tests were built with, so built outputs of other projects are found.</summary>
-    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     private static string Find()
     {

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using Installatron.Core;
+using Installatron.Core.Api;
+using Installatron.Core.Api.Handlers;
+using Installatron.Functions;
+using Installatron.Integration.Tests.Infrastructure;
+using Installatron.Server.Demo;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Installatron.Integration.Tests;
+
+/// <summary>The Functions app: its built metadata, and its function methods called directly over Azurite.</summary>
+public sealed class FunctionsAppTests
+{
+    [Fact]
+    public void FunctionsMetadata_EveryRouteWithItsMethod()
+    {
+        var metadataPath = Path.Combine(RepositoryPaths.Root, "src", "Installatron.Functions", "bin", RepositoryPaths.Configuration, "net10.0", "functions.metadata");
+        using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
+        var functions = metadata.RootElement.EnumerateArray().Select(function =>
+        {
+            var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+            Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
+            var methods = trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToList();
+            return new ApiRoute(function.GetProperty("name").GetString()!, Assert.Single(methods), trigger.GetProperty("route").GetString()!);
+        });
+
+        Assert.Equal(ApiRoutes.All.OrderBy(r => r.Name), functions.OrderBy(r => r.Name));
+    }
+
+    [Fact]
+    public void HostJson_NoRoutePrefix_RoutesAreTheSeeds()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")));
+        Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+    }
+
+    [Fact]
+    public async Task StandaloneServer_SameRoutesAsFunctions()
+    {
+        await using var server = await ApiServer.StartAsync(demoData: false);
+        var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
+            .Select(e => new ApiRoute(
+                e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,
+                Assert.Single(e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods),
+                e.RoutePattern.RawText!.TrimStart('/')));
+        Assert.Equal(ApiRoutes.All.OrderBy(r => r.Name), endpoints.OrderBy(r => r.Name));
+    }
+
+    [Fact]
+    public async Task UpdateFunction_CalledDirectly_SameEnvelopesAsTheServer()
+    {
+        await using var services = await BuildServicesAsync();
+        var functions = new InstallFunctions(services.GetRequiredService<InstallsApi>());
+
+        var noKey = await functions.Update(Request("""{"dryrun": "input"}""", key: null), DemoData.InstallId);
+        AssertEnvelope(noKey, 403, ErrorCodes.InvalidApiKey);
+
+        var dryrun = await functions.Upgrade(Request("""{"dryrun": "input", "plugin": [], "theme": []}"""), DemoData.InstallId);
+        AssertEnvelope(dryrun, 200, ErrorCodes.CompleteDryrun);
+
+        var missing = await functions.Update(Request("""{"version": "1.1.2"}"""), "exampleaccountname");
+        AssertEnvelope(missing, 404, ErrorCodes.InstallNotFound);
+
+        var manual = await functions.Update(Request("""{"version": "7.0.0"}"""), DemoData.InstallId);
+        AssertEnvelope(manual, 400, ErrorCodes.InvalidArgumentVersionManualupdate);
+    }
+
+    [Fact]
+    public async Task ActionResult_ExecutedByFunctionsHost_WritesTheEnvelope()
+    {
+        await using var services = await BuildServicesAsync();
+        var functions = new InstallFunctions(services.GetRequiredService<InstallsApi>());
+        var result = await functions.Get(Request("", method: "GET"), DemoData.InstallId);
+
+        var context = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+        await result.ExecuteResultAsync(new ActionContext { HttpContext = context });
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.StartsWith("application/json", context.Response.ContentType);
+        context.Response.Body.Position = 0;
+        using var body = JsonDocument.Parse(context.Response.Body);
+        Assert.Equal(DemoData.InstallId, body.RootElement.GetProperty("data").GetProperty("id").GetString());
+    }
+
+    private static void AssertEnvelope(IActionResult result, int status, string? errcode)
+    {
+        var envelope = Assert.IsType<ApiResult>(result).Envelope;
+        Assert.Equal(status, envelope.Status);
+        Assert.Equal(errcode, envelope.Errcode);
+    }
+
+    private static HttpRequest Request(string body, string? key = ApiServer.Key, string method = "POST")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        if (key is not null)
+        {
+            context.Request.Headers["X-API-KEY"] = key;
+        }
+
+        return context.Request;
+    }
+
+    /// <summary>The container the Functions app builds (<c>AddInstallatronCore</c>), over the shared Azurite with the demo data.</summary>
+    private static async Task<ServiceProvider> BuildServicesAsync()
+    {
+        var azurite = await SharedAzurite.GetAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Installatron:Key"] = ApiServer.Key,
+            ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
+        }).Build();
+        var services = new ServiceCollection()
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddInstallatronCore(configuration)
+            .AddSingleton<DemoData>()
+            .BuildServiceProvider();
+        await services.GetRequiredService<DemoData>().EnsureAsync(TestIds.NewTempDirectory(), CancellationToken.None);
+        return services;
+    }
+}

@@ -1,0 +1,42 @@
+namespace Installatron.Core;
+
+/// <summary>Where a setting is used and who provides it.</summary>
+public enum SettingUse
+{
+    /// <summary>Read by the Functions app in Azure; <c>infra/app/api.bicep</c> must set it.</summary>
+    SetByBicep,
+
+    /// <summary>Read by the code, optional everywhere (it has a default).</summary>
+    Optional,
+
+    /// <summary>Local development only (Azurite connection string, the standalone server's own settings).</summary>
+    LocalOnly,
+}
+
+public sealed record AppSetting(string Name, SettingUse Use, string Description);
+
+/// <summary>
+/// Every setting the code reads, in environment-variable form. Tests check it against the code (the options types),
+/// the Bicep app settings, README.md and local.settings.sample.json, so none can be forgotten.
+/// </summary>
+public static class AppSettings
+{
+    public static readonly IReadOnlyList<AppSetting> All =
+    [
+        new("AzureWebJobsStorage", SettingUse.LocalOnly, "Storage connection string (Azurite locally). In Azure the identity-based settings below replace it."),
+        new("AzureWebJobsStorage__accountName", SettingUse.SetByBicep, "Storage account name, for identity-based access."),
+        new("AzureWebJobsStorage__credential", SettingUse.SetByBicep, "'managedidentity' to use the app's managed identity."),
+        new("AzureWebJobsStorage__clientId", SettingUse.SetByBicep, "Client ID of the user-assigned managed identity."),
+        new("AzureWebJobsStorage__blobServiceUri", SettingUse.SetByBicep, "Blob endpoint of the storage account (packages, Durable)."),
+        new("AzureWebJobsStorage__queueServiceUri", SettingUse.SetByBicep, "Queue endpoint of the storage account (Durable)."),
+        new("AzureWebJobsStorage__tableServiceUri", SettingUse.SetByBicep, "Table endpoint of the storage account (users, installs, catalog, Durable)."),
+        new("Installatron__Key", SettingUse.SetByBicep, "The API key callers send as X-API-KEY (a Key Vault reference in Azure)."),
+        new("Installatron__Key2", SettingUse.SetByBicep, "A second valid API key, for rotation (a Key Vault reference in Azure)."),
+        new("Installatron__TablePrefix", SettingUse.Optional, "Prefix of the tables and blob container (default 'installatron')."),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingUse.SetByBicep, "Application Insights, read by the Functions host."),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingUse.SetByBicep, "Entra ID authentication for Application Insights (local auth is disabled)."),
+        new("Installatron__DataPath", SettingUse.LocalOnly, "Standalone server: folder for Azurite's data, the demo sites and the development key (default: .data in the repository)."),
+        new("Installatron__DemoData", SettingUse.LocalOnly, "Standalone server: 'false' to start without the seed's demo user, install and catalog."),
+        new("Installatron__ToolRoot", SettingUse.LocalOnly, "Standalone server: folder with package-lock.json for Azurite (default: the repository root)."),
+    ];
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Installatron.Core;
+
+namespace Installatron.Deployment.Tests;
+
+/// <summary>Every setting the code reads is set by the Bicep, or documented as optional/local.</summary>
+public sealed partial class SettingsTests
+{
+    [Fact]
+    public void Options_EveryPropertyIsACatalogedSetting()
+    {
+        var names = AppSettings.All.Select(s => s.Name).ToHashSet();
+        foreach (var property in typeof(InstallatronOptions).GetProperties())
+        {
+            Assert.Contains($"{InstallatronOptions.Section}__{property.Name}", names);
+        }
+    }
+
+    [Fact]
+    public void Bicep_SetsEveryAzureSettingAndNothingUnknown()
+    {
+        var bicepSettings = BicepAppSettings();
+        var required = AppSettings.All.Where(s => s.Use == SettingUse.SetByBicep).Select(s => s.Name);
+        Assert.Empty(required.Except(bicepSettings));
+        Assert.Empty(bicepSettings.Except(AppSettings.All.Select(s => s.Name)));
+    }
+
+    [Fact]
+    public void Readme_DocumentsEverySetting()
+    {
+        var readme = Repository.ReadFile("README.md");
+        foreach (var setting in AppSettings.All)
+        {
+            Assert.Contains($"| `{setting.Name}` |", readme);
+        }
+    }
+
+    [Fact]
+    public void LocalSettingsSample_HasEverySettingTheFunctionsAppReadsLocally()
+    {
+        using var sample = JsonDocument.Parse(Repository.ReadFile("local.settings.sample.json"));
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
+        var expected = new[] { "AzureWebJobsStorage", "Installatron__Key", "Installatron__Key2", "Installatron__TablePrefix", "FUNCTIONS_WORKER_RUNTIME" };
+        Assert.Empty(expected.Except(values));
+        Assert.Empty(values.Except(AppSettings.All.Select(s => s.Name)).Except(["FUNCTIONS_WORKER_RUNTIME"]));
+    }
+
+    [Fact]
+    public void Code_ReadsNoSettingOutsideTheCatalog()
+    {
+        // Configuration keys written as string literals in the source: configuration["X"], section["y"], GetSection("Z").
+        // Plus ASP.NET Core's own host settings, which the standalone server only checks for (it defaults --urls).
+        var names = AppSettings.All.Select(s => s.Name.Replace("__", ":")).Concat(["urls", "http_ports"]).ToList();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Repository.Root, "src"), "*.cs", SearchOption.AllDirectories))
+        {
+            foreach (Match match in ConfigurationKey().Matches(File.ReadAllText(file)))
+            {
+                var key = match.Groups["key"].Value;
+                Assert.True(names.Any(n => n.EndsWith(key, StringComparison.OrdinalIgnoreCase) || n.StartsWith(key, StringComparison.OrdinalIgnoreCase)),
+                    $"{Path.GetFileName(file)} reads the setting '{key}', which is not in AppSettings.All.");
+            }
+        }
+    }
+
+    private static HashSet<string> BicepAppSettings()
+    {
+        var bicep = Repository.ReadFile("infra/app/api.bicep");
+        var lines = bicep[bicep.IndexOf("name: 'appsettings'", StringComparison.Ordinal)..].Split('\n')
+            .SkipWhile(line => !line.Contains("properties: {", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(line => line.Trim() != "}");
+        return lines.Select(line => BicepProperty().Match(line)).Where(m => m.Success).Select(m => m.Groups["name"].Value).ToHashSet();
+    }
+
+    [GeneratedRegex(@"^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*:")]
+    private static partial Regex BicepProperty();
+
+    [GeneratedRegex(@"(?:configuration|section|keys|Configuration)\[""(?<key>[A-Za-z_:]+)""\]")]
+    private static partial Regex ConfigurationKey();
+}

@@ -1,0 +1,216 @@
+namespace Installatron.Core.Sites;
+
+/// <summary>
+/// Replace the core files of <paramref name="SiteRoot"/> with <paramref name="NewPackageZip"/>'s; remove the files
+/// <paramref name="OldPackageZip"/> (the installed version's package, when known) shipped and the new one does not.
+/// <paramref name="StagingDirectory"/> must be outside the site, e.g. <c>&lt;site&gt;/../.installatron-staging/&lt;id&gt;</c>.
+/// </summary>
+public sealed record ApplyRequest(string SiteRoot, string NewPackageZip, string? OldPackageZip, SiteRecipe Recipe, string StagingDirectory);
+
+/// <summary>What an apply changed: files written, files already identical (left untouched), entries removed.</summary>
+public sealed record ApplyResult(long FilesWritten, long FilesUnchanged, long EntriesRemoved);
+
+/// <summary>
+/// Applies an application package to a site, file by file, safe to run again after a crash: every path is checked
+/// before anything changes (a package entry or a symbolic link leading outside the site refuses the whole apply),
+/// each file is copied to a temporary name next to its target and renamed over it, files already identical are left
+/// alone, and the recipe's preserved paths are never read or written.
+/// </summary>
+public sealed class PackageApplier(TimeProvider time)
+{
+    /// <summary>
+    /// Maintenance marker on; the package extracted to the staging folder; core folders and files written; files
+    /// only the old package shipped removed (folders too, once empty); marker off and staging folder removed. On a
+    /// failure the marker stays on (the site is mid-update) for the caller to retry or revert.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken)
+    {
+        var root = SiteRootOf(request.SiteRoot);
+        var rules = RecipeRules.Of(request.Recipe);
+        var staging = StagingArea.For(request.StagingDirectory, root);
+        await using var package = await SitePackage.OpenAsync(request.NewPackageZip, rules.PackageRoot, cancellationToken);
+        await using var old = request.OldPackageZip is null ? null : await SitePackage.OpenAsync(request.OldPackageZip, rules.PackageRoot, cancellationToken);
+
+        var core = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
+        var shipped = package.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var obsolete = old?.Entries.Where(e => !shipped.Contains(e.Path) && !rules.IsPreserved(e.Path)).ToList() ?? [];
+        var writer = new SiteWriter(root);
+        CheckBeforeWriting(writer, rules, core, obsolete);
+        staging.EnsureUsable();
+
+        await MaintenanceMarker.WriteAsync(writer, rules, time, cancellationToken);
+        try
+        {
+            staging.Reset();
+            var staged = new List<StagedFile>();
+            foreach (var entry in core.Where(e => !e.IsDirectory))
+            {
+                staged.Add(await staging.ExtractAsync(package, entry, cancellationToken));
+            }
+
+            foreach (var directory in core.Where(e => e.IsDirectory))
+            {
+                writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: false, makeWritable: false);
+            }
+
+            var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
+            long removed = 0;
+            foreach (var entry in obsolete.Where(e => !e.IsDirectory))
+            {
+                removed += writer.DeleteFileOrLink(entry.Path) ? 1 : 0;
+            }
+
+            foreach (var entry in obsolete.Where(e => e.IsDirectory).OrderByDescending(e => e.Path, StringComparer.Ordinal))
+            {
+                removed += writer.DeleteDirectoryIfEmpty(entry.Path) ? 1 : 0;
+            }
+
+            writer.DeleteFileOrLink(rules.MaintenanceFile);
+            return new ApplyResult(written, unchanged, removed);
+        }
+        finally
+        {
+            staging.Delete();
+        }
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="componentDirectory"/> (e.g. <c>wp-content/plugins/akismet</c>) with the content of
+    /// <paramref name="componentZip"/>, whose entries all sit in one top folder (<c>akismet/akismet.php</c>): files
+    /// written, files the zip no longer holds removed. A symbolic link at the component's place is replaced by a
+    /// folder, never written through. Maintenance is the caller's (see <see cref="MaintenanceMarker"/>).
+    /// </summary>
+    public async Task<ApplyResult> ApplyComponentAsync(
+        string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken)
+    {
+        var root = SiteRootOf(siteRoot);
+        var component = SitePaths.Normalize(componentDirectory);
+        var staging = StagingArea.For(stagingDirectory, root);
+        await using var package = await SitePackage.OpenAsync(componentZip, "", cancellationToken);
+        var tops = package.Entries.Where(e => !e.Path.Contains('/')).ToList();
+        if (tops is not [{ IsDirectory: true } top])
+        {
+            throw new InvalidPackageException(
+                $"The component package '{componentZip}' must hold exactly one top folder (the component's, e.g. 'akismet/'), not {string.Join(", ", tops.Select(t => $"'{t.Path}'"))}.");
+        }
+
+        var prefix = top.Path + "/";
+        var entries = package.Entries.Where(e => e.Path != top.Path)
+            .Select(e => e with { Path = $"{component}/{e.Path[prefix.Length..]}" })
+            .ToList();
+        var writer = new SiteWriter(root);
+        writer.Resolve(component);
+        var ancestors = Ancestors(component).ToList();
+        foreach (var ancestor in ancestors)
+        {
+            writer.ResolveDirectory(ancestor);
+        }
+
+        staging.EnsureUsable();
+        try
+        {
+            staging.Reset();
+            var staged = new List<StagedFile>();
+            foreach (var entry in entries.Where(e => !e.IsDirectory))
+            {
+                staged.Add(await staging.ExtractAsync(package, entry, cancellationToken));
+            }
+
+            foreach (var ancestor in ancestors)
+            {
+                writer.EnsureDirectory(ancestor, FileModes.DefaultDirectory, replaceLink: false, makeWritable: false);
+            }
+
+            writer.EnsureDirectory(component, top.Mode, replaceLink: true, makeWritable: false);
+            foreach (var directory in entries.Where(e => e.IsDirectory))
+            {
+                writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: true, makeWritable: false);
+            }
+
+            var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
+            var wanted = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            long removed = 0;
+            var present = SiteTree.List(writer.ResolveDirectory(component), [], cancellationToken);
+            for (var i = present.Count - 1; i >= 0; i--)
+            {
+                var path = $"{component}/{present[i].Path}";
+                if (!wanted.Contains(path))
+                {
+                    removed += writer.DeleteTree(path) ? 1 : 0;
+                }
+            }
+
+            return new ApplyResult(written, unchanged, removed);
+        }
+        finally
+        {
+            staging.Delete();
+        }
+    }
+
+    private static string SiteRootOf(string siteRoot)
+    {
+        var root = Path.GetFullPath(siteRoot);
+        return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");
+    }
+
+    /// <summary>Refuses, before anything is written, every path that would go through a symbolic link out of the site.</summary>
+    private static void CheckBeforeWriting(SiteWriter writer, RecipeRules rules, List<PackageEntry> core, List<PackageEntry> obsolete)
+    {
+        writer.Resolve(rules.MaintenanceFile);
+        foreach (var entry in core)
+        {
+            if (entry.IsDirectory)
+            {
+                writer.ResolveDirectory(entry.Path);
+            }
+            else
+            {
+                writer.Resolve(entry.Path);
+                if (rules.PreservedPaths.FirstOrDefault(p => SitePaths.IsSameOrUnder(p, entry.Path)) is { } preserved)
+                {
+                    throw new InvalidPackageException($"The package's file '{entry.Path}' would replace the folder holding the preserved path '{preserved}'.");
+                }
+            }
+        }
+
+        foreach (var entry in obsolete)
+        {
+            writer.Resolve(entry.Path);
+        }
+    }
+
+    private static async Task<(long Written, long Unchanged)> CopyIntoSiteAsync(
+        SiteWriter writer, List<StagedFile> staged, CancellationToken cancellationToken)
+    {
+        long written = 0, unchanged = 0;
+        foreach (var file in staged)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken))
+            {
+                unchanged++;
+                continue;
+            }
+
+            await using var content = SiteFiles.OpenRead(file.StagedPath);
+            var copied = await writer.WriteFileAsync(file.Path, content, file.Mode, null, file.Length, cancellationToken);
+            if (copied.Sha256 != file.Sha256)
+            {
+                throw new IOException($"The staged copy of '{file.Path}' changed while it was being copied into the site.");
+            }
+
+            written++;
+        }
+
+        return (written, unchanged);
+    }
+
+    private static IEnumerable<string> Ancestors(string path)
+    {
+        for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            yield return path[..slash];
+        }
+    }
+}

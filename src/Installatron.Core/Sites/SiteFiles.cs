@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Installatron.Core.Sites;
+
+/// <summary>Streaming file helpers shared by backup, restore, apply and verification.</summary>
+internal static class SiteFiles
+{
+    public const int BufferSize = 1 << 20;
+
+    public static FileStream OpenRead(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.Open,
+        Access = FileAccess.Read,
+        Share = FileShare.ReadWrite | FileShare.Delete,
+        BufferSize = 0,
+        Options = FileOptions.SequentialScan,
+    });
+
+    /// <summary>An archive read through a large buffer (decompressors read in small pieces).</summary>
+    public static FileStream OpenArchive(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.Open,
+        Access = FileAccess.Read,
+        Share = FileShare.Read,
+        BufferSize = BufferSize,
+        Options = FileOptions.SequentialScan,
+    });
+
+    /// <summary>Creates a new file; fails when anything (a file, a symbolic link) is already there, so it never writes through a link.</summary>
+    public static FileStream CreateNew(string path, long preallocate = 0) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        Share = FileShare.None,
+        BufferSize = 0,
+        PreallocationSize = preallocate,
+    });
+
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = OpenRead(path);
+        return await Sha256Async(stream, cancellationToken);
+    }
+
+    public static async Task<string> Sha256Async(Stream stream, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>; returns the SHA-256 and the length of what was copied.</summary>
+    public static async Task<(string Sha256, long Length)> CopyAsync(Stream source, Stream target, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long length = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                length += read;
+            }
+
+            return (Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+namespace Installatron.Core.Sites;
+
+/// <summary>Compares a site tree with a backup's manifest or with an application package, streaming every file once.</summary>
+public static class SiteVerifier
+{
+    /// <summary>
+    /// Every difference between <paramref name="siteRoot"/> and <paramref name="manifest"/>: missing and extra entries,
+    /// changed content, mode, type or link target. Paths under <paramref name="excludeFiles"/> are ignored on both sides.
+    /// </summary>
+    public static async Task<IReadOnlyList<SiteDifference>> VerifyAgainstManifestAsync(
+        string siteRoot, SiteManifest manifest, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(siteRoot);
+        var excludes = SitePaths.NormalizeAll(excludeFiles);
+        var differences = new List<SiteDifference>();
+        var present = Directory.Exists(root) ? SiteTree.List(root, excludes, cancellationToken) : [];
+        var expected = manifest.Entries.Where(e => !SitePaths.IsUnderAny(e.Path, excludes)).ToList();
+
+        // Both lists are sorted ordinally: walk them side by side.
+        int i = 0, j = 0;
+        while (i < expected.Count || j < present.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var order = i == expected.Count ? 1 : j == present.Count ? -1 : string.CompareOrdinal(expected[i].Path, present[j].Path);
+            if (order < 0)
+            {
+                differences.Add(new SiteDifference(expected[i].Path, SiteDifferenceKind.Missing, $"the {expected[i].Type} is missing"));
+                i++;
+            }
+            else if (order > 0)
+            {
+                // A folder kept only because it holds excluded paths is not a difference.
+                var item = present[j];
+                if (item.Type != ManifestEntryTypes.Directory || !excludes.Any(x => SitePaths.IsSameOrUnder(x, item.Path)))
+                {
+                    differences.Add(new SiteDifference(item.Path, SiteDifferenceKind.Extra, $"a {item.Type} the backup does not hold"));
+                }
+
+                j++;
+            }
+            else
+            {
+                if (await CompareAsync(root, expected[i], present[j], cancellationToken) is { } difference)
+                {
+                    differences.Add(difference);
+                }
+
+                i++;
+                j++;
+            }
+        }
+
+        return differences;
+    }
+
+    /// <summary>
+    /// Every core file of <paramref name="packageZip"/> that is missing from <paramref name="siteRoot"/> or differs
+    /// from the package (content, mode, type). The recipe's preserved paths and maintenance file are ignored, and so
+    /// are files the site has beyond the package.
+    /// </summary>
+    public static async Task<IReadOnlyList<SiteDifference>> VerifyAgainstPackageAsync(
+        string siteRoot, string packageZip, SiteRecipe recipe, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(siteRoot);
+        var rules = RecipeRules.Of(recipe);
+        await using var package = await SitePackage.OpenAsync(packageZip, rules.PackageRoot, cancellationToken);
+        var differences = new List<SiteDifference>();
+        var safeDirectories = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in package.Entries.Where(e => !rules.IsPreserved(e.Path)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string full;
+            try
+            {
+                full = SitePaths.Resolve(root, entry.Path, safeDirectories);
+            }
+            catch (UnsafePathException ex)
+            {
+                differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.Unsafe, ex.Message));
+                continue;
+            }
+
+            var kind = SiteTree.KindOf(full);
+            var expectedKind = entry.IsDirectory ? EntryKind.Directory : EntryKind.File;
+            if (kind == EntryKind.Missing)
+            {
+                differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.Missing, $"the package's {TypeName(expectedKind)} is missing"));
+            }
+            else if (kind != expectedKind)
+            {
+                differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.TypeChanged, $"a {TypeName(kind)}, the package has a {TypeName(expectedKind)}"));
+            }
+            else if (!entry.IsDirectory)
+            {
+                var info = new FileInfo(full);
+                string? expectedSha256 = null;
+                if (info.Length == entry.Length)
+                {
+                    await using var content = await package.OpenAsync(entry, cancellationToken);
+                    expectedSha256 = await SiteFiles.Sha256Async(content, cancellationToken);
+                }
+
+                if (expectedSha256 is null || expectedSha256 != await SiteFiles.Sha256Async(full, cancellationToken))
+                {
+                    differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.ContentChanged, "the content differs from the package"));
+                }
+                else if (FileModes.Of(info) != entry.Mode)
+                {
+                    differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.ModeChanged,
+                        $"mode {FileModes.Octal(FileModes.Of(info))}, the package has {FileModes.Octal(entry.Mode)}"));
+                }
+            }
+        }
+
+        return differences;
+    }
+
+    private static async Task<SiteDifference?> CompareAsync(string root, ManifestEntry expected, SiteItem present, CancellationToken cancellationToken)
+    {
+        var path = expected.Path;
+        if (expected.Type != present.Type)
+        {
+            return new SiteDifference(path, SiteDifferenceKind.TypeChanged, $"a {present.Type}, the backup has a {expected.Type}");
+        }
+
+        switch (expected.Type)
+        {
+            case ManifestEntryTypes.Symlink:
+                var target = new FileInfo(Path.Join(root, path)).LinkTarget;
+                return target == expected.LinkTarget
+                    ? null
+                    : new SiteDifference(path, SiteDifferenceKind.LinkTargetChanged, $"links to '{target}', the backup to '{expected.LinkTarget}'");
+
+            case ManifestEntryTypes.File when present.Size != expected.Size
+                || await SiteFiles.Sha256Async(Path.Join(root, path), cancellationToken) != expected.Sha256:
+                return new SiteDifference(path, SiteDifferenceKind.ContentChanged, "the content differs from the backup");
+
+            default:
+                return present.Mode == expected.Mode
+                    ? null
+                    : new SiteDifference(path, SiteDifferenceKind.ModeChanged,
+                        $"mode {FileModes.Octal(present.Mode)}, the backup has {FileModes.Octal(expected.Mode)}");
+        }
+    }
+
+    private static string TypeName(EntryKind kind) => kind switch
+    {
+        EntryKind.File => ManifestEntryTypes.File,
+        EntryKind.Directory => ManifestEntryTypes.Directory,
+        EntryKind.Symlink => ManifestEntryTypes.Symlink,
+        _ => "nothing",
+    };
+}

@@ -33,6 +33,7 @@ public static class AppSettings
         new("Installatron__Key", SettingUse.SetByBicep, "The API key callers send as X-API-KEY (a Key Vault reference in Azure)."),
         new("Installatron__Key2", SettingUse.SetByBicep, "A second valid API key, for rotation (a Key Vault reference in Azure)."),
         new("Installatron__TablePrefix", SettingUse.Optional, "Prefix of the tables and blob container (default 'installatron')."),
+        new("Installatron__SyncWaitSeconds", SettingUse.Optional, "Seconds a synchronous update is waited for before answering 202 with the task (default 180, under Azure's 230 s limit)."),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingUse.SetByBicep, "Application Insights, read by the Functions host."),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingUse.SetByBicep, "Entra ID authentication for Application Insights (local auth is disabled)."),
         new("Installatron__DataPath", SettingUse.LocalOnly, "Standalone server: folder for Azurite's data, the demo sites and the development key (default: .data in the repository)."),

@@ -1,6 +1,10 @@
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
+using Installatron.Core.Sites;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
+using Installatron.Core.Workflow.Activities;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +23,9 @@ public static class DependencyInjection
         services.AddSingleton<UserStore>();
         services.AddSingleton<InstallStore>();
         services.AddSingleton<CatalogStore>();
+        services.AddSingleton<TaskStore>();
+        services.AddSingleton<LeaseStore>();
+        services.AddSingleton<BackupStore>();
 
         services.AddSingleton<ApiKeyCheck>();
         services.AddSingleton<ApiGuard>();
@@ -26,11 +33,36 @@ public static class DependencyInjection
         services.AddSingleton<UpdateValidator>();
         services.AddSingleton<InstallImporter>();
         services.AddSingleton<VersionPublisher>();
+        services.AddSingleton<InstallView>();
+
+        services.AddSingleton<BackupLocations>();
+        services.AddSingleton<UpdatePreflight>();
+        services.AddSingleton<UpdateStarter>();
+        services.AddSingleton<UpdateWork>();
+        services.AddSingleton<PackageApplier>();
+        services.TryAddSingleton<UpdateFaults>();
+        services.AddTransient<PreflightActivity>();
+        services.AddTransient<BackupActivity>();
+        services.AddTransient<ApplyActivity>();
+        services.AddTransient<VerifyActivity>();
+        services.AddTransient<RevertActivity>();
+        services.AddTransient<FinalizeActivity>();
 
         services.AddSingleton<InstallsApi>();
         services.AddSingleton<BrowserApi>();
         services.AddSingleton<UsersApi>();
+        services.AddSingleton<TasksApi>();
         services.AddSingleton<OpenApiApi>();
         return services;
     }
+
+    /// <summary>The update orchestration and its activities, for any Durable Task worker (standalone server, tests).</summary>
+    public static DurableTaskRegistry AddInstallatronWorkflow(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<UpdateInstallOrchestrator>()
+        .AddActivity<PreflightActivity>()
+        .AddActivity<BackupActivity>()
+        .AddActivity<ApplyActivity>()
+        .AddActivity<VerifyActivity>()
+        .AddActivity<RevertActivity>()
+        .AddActivity<FinalizeActivity>();
 }

@@ -13,4 +13,7 @@ public sealed class InstallatronOptions
 
     /// <summary>Prefix of every table and blob container this product creates; lets several instances or tests share one account.</summary>
     public string TablePrefix { get; set; } = "installatron";
+
+    /// <summary>How long a synchronous update (<c>background=false</c>) is waited for before the answer is 202 with the task; under Azure's 230 s HTTP limit.</summary>
+    public int SyncWaitSeconds { get; set; } = 180;
 }

@@ -2,6 +2,7 @@ using Installatron.Core.Api.Handlers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Installatron.Functions;
 
@@ -13,13 +14,15 @@ public sealed class InstallFunctions(InstallsApi api)
 {
     [Function("UpdateInstall")]
     public async Task<IActionResult> Update(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "installs/{id}/update")] HttpRequest request, string id) =>
-        await api.UpdateAsync(request, id, request.HttpContext.RequestAborted);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "installs/{id}/update")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client) =>
+        await api.UpdateAsync(request, id, client, request.HttpContext.RequestAborted);
 
     [Function("UpgradeInstall")]
     public async Task<IActionResult> Upgrade(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "installs/{id}/upgrade")] HttpRequest request, string id) =>
-        await api.UpdateAsync(request, id, request.HttpContext.RequestAborted);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "installs/{id}/upgrade")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client) =>
+        await api.UpdateAsync(request, id, client, request.HttpContext.RequestAborted);
 
     [Function("GetInstall")]
     public async Task<IActionResult> Get(

@@ -1,5 +1,6 @@
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
+using Microsoft.DurableTask.Client;
 
 namespace Installatron.Server;
 
@@ -8,8 +9,8 @@ public static class ServerRoutes
 {
     public static void MapInstallatronRoutes(this WebApplication app)
     {
-        app.MapPost("/installs/{id}/update", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.UpdateAsync(r, id, ct)).WithName("UpdateInstall");
-        app.MapPost("/installs/{id}/upgrade", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.UpdateAsync(r, id, ct)).WithName("UpgradeInstall");
+        app.MapPost("/installs/{id}/update", (HttpRequest r, string id, InstallsApi api, DurableTaskClient client, CancellationToken ct) => api.UpdateAsync(r, id, client, ct)).WithName("UpdateInstall");
+        app.MapPost("/installs/{id}/upgrade", (HttpRequest r, string id, InstallsApi api, DurableTaskClient client, CancellationToken ct) => api.UpdateAsync(r, id, client, ct)).WithName("UpgradeInstall");
         app.MapGet("/installs/{id}", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.GetAsync(r, id, ct)).WithName("GetInstall");
         app.MapGet("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListInstalls");
         app.MapPost("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ImportAsync(r, ct)).WithName("ImportInstall");
@@ -18,6 +19,8 @@ public static class ServerRoutes
         app.MapPost("/users", (HttpRequest r, UsersApi api, CancellationToken ct) => api.CreateAsync(r, ct)).WithName("CreateUser");
         app.MapGet("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.GetAsync(r, user, ct)).WithName("GetUser");
         app.MapPost("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.EditAsync(r, user, ct)).WithName("EditUser");
+        app.MapGet("/tasks", (HttpRequest r, TasksApi api, DurableTaskClient client, CancellationToken ct) => api.ListAsync(r, client, ct)).WithName("ListTasks");
+        app.MapGet("/tasks/{id}", (HttpRequest r, string id, TasksApi api, DurableTaskClient client, CancellationToken ct) => api.GetAsync(r, id, client, ct)).WithName("GetTask");
         app.MapGet("/openapi.json", (HttpRequest r, OpenApiApi api) => api.GetAsync(r)).WithName("GetOpenApi");
 
         app.MapFallback("{*path}", (HttpRequest r, ApiGuard guard) => guard.RouteNotFoundAsync(r));

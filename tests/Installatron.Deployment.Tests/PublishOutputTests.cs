@@ -22,7 +22,7 @@ public sealed class PublishOutputTests
 
             Assert.False(File.Exists(Path.Combine(output, "local.settings.json")));
             using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "functions.metadata")));
-            var published = metadata.RootElement.EnumerateArray().Select(function =>
+            var published = metadata.RootElement.EnumerateArray().Where(IsHttpFunction).Select(function =>
             {
                 var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
                 return new ApiRoute(
@@ -43,4 +43,7 @@ public sealed class PublishOutputTests
             }
         }
     }
+
+    private static bool IsHttpFunction(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger");
 }

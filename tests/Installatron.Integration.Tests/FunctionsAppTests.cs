@@ -3,12 +3,14 @@ using System.Text.Json;
 using Installatron.Core;
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
+using Installatron.Core.Workflow;
 using Installatron.Functions;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +25,7 @@ public sealed class FunctionsAppTests
     {
         var metadataPath = Path.Combine(RepositoryPaths.Root, "src", "Installatron.Functions", "bin", RepositoryPaths.Configuration, "net10.0", "functions.metadata");
         using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
-        var functions = metadata.RootElement.EnumerateArray().Select(function =>
+        var functions = metadata.RootElement.EnumerateArray().Where(IsHttpFunction).Select(function =>
         {
             var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
             Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
@@ -32,6 +34,21 @@ public sealed class FunctionsAppTests
         });
 
         Assert.Equal(ApiRoutes.All.OrderBy(r => r.Name), functions.OrderBy(r => r.Name));
+    }
+
+    [Fact]
+    public void FunctionsMetadata_OrchestrationAndEveryActivity()
+    {
+        var metadataPath = Path.Combine(RepositoryPaths.Root, "src", "Installatron.Functions", "bin", RepositoryPaths.Configuration, "net10.0", "functions.metadata");
+        using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
+        var triggers = metadata.RootElement.EnumerateArray().ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => f.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()).First());
+        Assert.Equal("orchestrationTrigger", triggers[TaskNames.UpdateInstall]);
+        foreach (var activity in new[] { TaskNames.Preflight, TaskNames.Backup, TaskNames.Apply, TaskNames.Verify, TaskNames.Revert, TaskNames.Finalize })
+        {
+            Assert.Equal("activityTrigger", triggers[activity]);
+        }
     }
 
     [Fact]
@@ -60,16 +77,18 @@ public sealed class FunctionsAppTests
         await using var services = await BuildServicesAsync();
         var functions = new InstallFunctions(services.GetRequiredService<InstallsApi>());
 
-        var noKey = await functions.Update(Request("""{"dryrun": "input"}""", key: null), DemoData.InstallId);
+        // Each of these is answered by the edge, before the Durable client is used.
+        DurableTaskClient client = null!;
+        var noKey = await functions.Update(Request("""{"dryrun": "input"}""", key: null), DemoData.InstallId, client);
         AssertEnvelope(noKey, 403, ErrorCodes.InvalidApiKey);
 
-        var dryrun = await functions.Upgrade(Request("""{"dryrun": "input", "plugin": [], "theme": []}"""), DemoData.InstallId);
+        var dryrun = await functions.Upgrade(Request("""{"dryrun": "input", "plugin": [], "theme": []}"""), DemoData.InstallId, client);
         AssertEnvelope(dryrun, 200, ErrorCodes.CompleteDryrun);
 
-        var missing = await functions.Update(Request("""{"version": "1.1.2"}"""), "exampleaccountname");
+        var missing = await functions.Update(Request("""{"version": "1.1.2"}"""), "exampleaccountname", client);
         AssertEnvelope(missing, 404, ErrorCodes.InstallNotFound);
 
-        var manual = await functions.Update(Request("""{"version": "7.0.0"}"""), DemoData.InstallId);
+        var manual = await functions.Update(Request("""{"version": "7.0.0"}"""), DemoData.InstallId, client);
         AssertEnvelope(manual, 400, ErrorCodes.InvalidArgumentVersionManualupdate);
     }
 
@@ -128,4 +147,7 @@ public sealed class FunctionsAppTests
         await services.GetRequiredService<DemoData>().EnsureAsync(TestIds.NewTempDirectory(), CancellationToken.None);
         return services;
     }
+
+    private static bool IsHttpFunction(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger");
 }

@@ -178,18 +178,6 @@ public sealed class UpdateEdgeTests
         (await server.SendAsync(request)).AssertEnvelope(400, ErrorCodes.InvalidArgumentVersion, "version");
     }
 
-    [Theory]
-    [InlineData("update")]
-    [InlineData("upgrade")]
-    public async Task Update_ValidRequestBeforeWorkflowExists_NotImplementedAndNothingChanged(string alias)
-    {
-        await using var server = await ApiServer.StartAsync();
-        var snapshot = await server.SnapshotAsync();
-        var response = await server.PostJsonAsync($"/installs/{DemoData.InstallId}/{alias}", $$"""{"user": "{{DemoData.User}}"}""");
-        response.AssertEnvelope(501, ErrorCodes.NotImplemented);
-        Assert.Equal(snapshot, await server.SnapshotAsync());
-    }
-
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     private static async Task<ApiResponse> AssertRefusedUnchangedAsync(

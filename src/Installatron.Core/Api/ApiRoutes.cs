@@ -18,6 +18,8 @@ public static class ApiRoutes
         new("CreateUser", "POST", "users"),
         new("GetUser", "GET", "users/{user}"),
         new("EditUser", "POST", "users/{user}"),
+        new("ListTasks", "GET", "tasks"),
+        new("GetTask", "GET", "tasks/{id}"),
         new("GetOpenApi", "GET", "openapi.json"),
     ];
 }

@@ -44,7 +44,12 @@ public static class ErrorCodes
     public const string InstallExists = "install_exists";
     public const string VersionExists = "version_exists";
     public const string ConcurrentModification = "concurrent_modification";
-    public const string NotImplemented = "not_implemented";
+    public const string UpdateInProgress = "update_in_progress";
+    public const string TaskNotFound = "task_not_found";
+    public const string FailedBackup = "failed_backup";
+    public const string FailedUpdate = "failed_update";
+    public const string FailedVerify = "failed_verify";
+    public const string FailedRevert = "failed_revert";
     public const string InternalError = "internal_error";
 
     private static readonly Dictionary<string, int> Statuses = new(StringComparer.Ordinal)
@@ -73,7 +78,12 @@ public static class ErrorCodes
         [InstallExists] = 409,
         [VersionExists] = 409,
         [ConcurrentModification] = 409,
-        [NotImplemented] = 501,
+        [UpdateInProgress] = 409,
+        [TaskNotFound] = 404,
+        [FailedBackup] = 500,
+        [FailedUpdate] = 500,
+        [FailedVerify] = 500,
+        [FailedRevert] = 500,
         [InternalError] = 500,
     };
 

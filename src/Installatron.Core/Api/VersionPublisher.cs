@@ -20,7 +20,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
     {
         if (!Ids.IsValidApplicationId(application))
         {
-            throw RequestFields.Invalid("application", "must be 1 to 40 lowercase letters, digits, '-' or '_'");
+            throw RequestFields.Invalid("application", "must be 1 to 80 lowercase letters, digits, '-' or '_'");
         }
 
         if (!request.HasFormContentType)
@@ -96,7 +96,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
                 sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
-            var entries = CountSafeEntries(spool);
+            var (entries, uncompressed) = CountSafeEntries(spool);
             var published = new CatalogVersion
             {
                 Application = draft.Application,
@@ -104,7 +104,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
                 Branch = draft.Branch ?? draft.Version.DefaultBranch,
                 UpgradeFrom = draft.UpgradeFrom,
                 Requirements = draft.Requirements,
-                Package = new PackageInfo(CatalogStore.BlobNameFor(draft.Application, draft.Version.Text, sha256), size, sha256, entries),
+                Package = new PackageInfo(CatalogStore.BlobNameFor(draft.Application, draft.Version.Text, sha256), size, sha256, entries, uncompressed),
                 TimePublished = time.GetUtcNow().ToUnixTimeSeconds(),
             };
 
@@ -118,8 +118,8 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
         }
     }
 
-    /// <summary>The number of entries, after checking it is a zip and that no entry escapes the directory it is unpacked in.</summary>
-    private static long CountSafeEntries(string zipPath)
+    /// <summary>The number of entries and their unpacked size, after checking it is a zip and that no entry escapes the directory it is unpacked in.</summary>
+    private static (long Entries, long UncompressedSize) CountSafeEntries(string zipPath)
     {
         try
         {
@@ -133,7 +133,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
                 }
             }
 
-            return zip.Entries.Count;
+            return (zip.Entries.Count, zip.Entries.Sum(e => e.Length));
         }
         catch (InvalidDataException)
         {

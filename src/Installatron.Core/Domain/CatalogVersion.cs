@@ -44,4 +44,4 @@ public sealed record Requirements
 }
 
 /// <summary>Where the version's package (a zip) is stored, and how to check it.</summary>
-public sealed record PackageInfo(string Blob, long Size, string Sha256, long Entries);
+public sealed record PackageInfo(string Blob, long Size, string Sha256, long Entries, long UncompressedSize = 0);

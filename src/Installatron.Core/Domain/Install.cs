@@ -77,7 +77,7 @@ public sealed record PluginInfo(string Id, string Version, bool Activated, strin
 public sealed record ThemeInfo(string Id, string Version, bool Active, string Autoup = "all");
 
 /// <summary>One failed update attempt, kept in the install's <c>failures</c> list.</summary>
-public sealed record UpdateFailure(long Time, string Version, string Errcode, string Message);
+public sealed record UpdateFailure(long Time, string Version, string Errcode, string Message, string Task = "");
 
 public static class Installs
 {

@@ -52,6 +52,51 @@ public sealed class CatalogStore(InstallatronTables tables)
         await tables.Versions.AddAsync(entity, VersionExists(version), cancellationToken);
     }
 
+    /// <summary>Proves a version's package is there and is the one published (<c>dryrun=all</c>).</summary>
+    public async Task ProbePackageAsync(CatalogVersion version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await tables.Packages.GetBlobClient(version.Package.Blob).GetPropertiesAsync(cancellationToken: cancellationToken);
+            if (properties.Value.ContentLength != version.Package.Size)
+            {
+                throw new ApiRefusal(ErrorCodes.FailedFilesystemHost, null, $"The package of {version.Application} {version.Version} has the wrong size.");
+            }
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            throw new ApiRefusal(ErrorCodes.FailedFilesystemHost, null,
+                $"The package of {version.Application} {version.Version} cannot be read: {e.ErrorCode ?? e.Status.ToString()}.");
+        }
+    }
+
+    /// <summary>Downloads a version's package to <paramref name="path"/> and checks its SHA-256; skips the download when a checked copy is there.</summary>
+    public async Task DownloadPackageAsync(CatalogVersion version, string path, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path) && await Sha256Async(path, cancellationToken) == version.Package.Sha256)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = path + ".partial";
+        await tables.Packages.GetBlobClient(version.Package.Blob).DownloadToAsync(partial, cancellationToken);
+        var actual = await Sha256Async(partial, cancellationToken);
+        if (actual != version.Package.Sha256)
+        {
+            File.Delete(partial);
+            throw new InvalidDataException($"The package of {version.Application} {version.Version} is corrupt (SHA-256 {actual}, expected {version.Package.Sha256}).");
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
     public async Task<Stream> OpenPackageAsync(CatalogVersion version, CancellationToken cancellationToken) =>
         await tables.Packages.GetBlobClient(version.Package.Blob).OpenReadAsync(cancellationToken: cancellationToken);
 

@@ -15,6 +15,10 @@ public sealed class InstallatronTables
         Users = account.Tables.GetTableClient(prefix + "Users");
         Installs = account.Tables.GetTableClient(prefix + "Installs");
         Versions = account.Tables.GetTableClient(prefix + "Versions");
+        Tasks = account.Tables.GetTableClient(prefix + "Tasks");
+        Leases = account.Tables.GetTableClient(prefix + "Leases");
+        Backups = account.Tables.GetTableClient(prefix + "Backups");
+        BackupBlobs = account.Blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + "-backups");
         Packages = account.Blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + "-packages");
         _created = new Lazy<Task>(CreateAllAsync);
     }
@@ -25,9 +29,21 @@ public sealed class InstallatronTables
 
     public TableClient Versions { get; }
 
+    public TableClient Tasks { get; }
+
+    /// <summary>One row per install while an update holds it: the "one update per install" guarantee.</summary>
+    public TableClient Leases { get; }
+
+    public TableClient Backups { get; }
+
     public BlobContainerClient Packages { get; }
 
-    public IEnumerable<TableClient> AllTables => [Users, Installs, Versions];
+    /// <summary>Backups whose location (<c>bkloc</c>) is not <c>local</c>.</summary>
+    public BlobContainerClient BackupBlobs { get; }
+
+    public IEnumerable<TableClient> AllTables => [Users, Installs, Versions, Tasks, Leases, Backups];
+
+    public IEnumerable<BlobContainerClient> AllContainers => [Packages, BackupBlobs];
 
     /// <summary>Creates the tables and the container once per process; safe to await from every request.</summary>
     public Task EnsureCreatedAsync() => _created.Value;
@@ -39,6 +55,9 @@ public sealed class InstallatronTables
             await table.CreateIfNotExistsAsync();
         }
 
-        await Packages.CreateIfNotExistsAsync();
+        foreach (var container in AllContainers)
+        {
+            await container.CreateIfNotExistsAsync();
+        }
     }
 }

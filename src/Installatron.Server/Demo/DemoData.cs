@@ -1,6 +1,7 @@
 using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 
 namespace Installatron.Server.Demo;
 
@@ -32,6 +33,16 @@ public sealed class DemoData(UserStore users, InstallStore installs, CatalogStor
                 using var package = DemoWordPress.Package(version);
                 await publisher.PublishAsync(
                     new VersionDraft(Applications.WordPress, AppVersion.Parse(version), null, rules, requirements), package, cancellationToken);
+            }
+        }
+
+        foreach (var (application, folder, version, header) in ComponentVersions())
+        {
+            if (await catalog.GetVersionAsync(application, version, cancellationToken) is null)
+            {
+                using var package = DemoWordPress.ComponentPackage(folder, header, version);
+                await publisher.PublishAsync(
+                    new VersionDraft(application, AppVersion.Parse(version), null, [UpgradeRule.AutoFromAnything], new Requirements()), package, cancellationToken);
             }
         }
 
@@ -67,6 +78,13 @@ public sealed class DemoData(UserStore users, InstallStore installs, CatalogStor
         yield return ("6.7.3", [UpgradeRule.AutoFromAnything], wordpress67);
         yield return ("7.0.0", [new UpgradeRule("6.*", UpgradeModes.Manual)],
             new Requirements { PhpMin = "7.4", MysqlMin = "5.7", MariadbMin = "10.4" });
+    }
+
+    /// <summary>Newer packages of one bundled plugin and one theme, so the seed's second example has something to update.</summary>
+    private static IEnumerable<(string Application, string Folder, string Version, string Header)> ComponentVersions()
+    {
+        yield return (Recipes.PluginApplication("akismet"), "akismet", "5.3.7", "Plugin Name: Akismet Anti-spam");
+        yield return (Recipes.ThemeApplication("twentytwentyfive"), "twentytwentyfive", "1.2", "Theme Name: Twenty Twenty-Five");
     }
 
     /// <summary>The install of the seed's examples, with the seed's values where they describe the site.</summary>

@@ -82,6 +82,27 @@ public static class DemoWordPress
         return stream;
     }
 
+    /// <summary>A plugin or theme package as WordPress ships them: a zip rooted at the component's folder.</summary>
+    public static MemoryStream ComponentPackage(string folder, string header, string version)
+    {
+        var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var main = header.StartsWith("Theme", StringComparison.Ordinal) ? "style.css" : $"{folder}.php";
+            var content = main == "style.css" ? $"/*\n{header}\nVersion: {version}\n{Marker}\n*/\n" : Header(header, version);
+            foreach (var (path, text) in new[] { (main, content), ("readme.txt", $"{Marker}\nStable tag: {version}\n") })
+            {
+                var entry = zip.CreateEntry($"{folder}/{path}", CompressionLevel.Fastest);
+                entry.LastWriteTime = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+                writer.Write(text);
+            }
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
     private static string Php(string summary, string body) => $"<?php\n/**\n * {summary}\n * {Marker}\n */\n{body}\n";
 
     private static string Header(string name, string version) => $"<?php\n/*\n{name}\nVersion: {version}\n{Marker}\n*/\n";

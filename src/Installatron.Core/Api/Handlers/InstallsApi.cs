@@ -1,18 +1,35 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 
 namespace Installatron.Core.Api.Handlers;
 
 /// <summary>The install routes: the seed's update (and its <c>upgrade</c> alias), reading installs, importing one.</summary>
 public sealed class InstallsApi(
-    ApiGuard guard, InstallAccess access, InstallStore installs, CatalogStore catalog, UpdateValidator validator, InstallImporter importer)
+    ApiGuard guard, InstallAccess access, InstallStore installs, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter)
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary><c>POST /installs/{id}/update</c> and <c>POST /installs/{id}/upgrade</c>.</summary>
-    public Task<ApiResult> UpdateAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
+    public Task<ApiResult> UpdateAsync(HttpRequest request, string id, DurableTaskClient client, CancellationToken cancellationToken) =>
         guard.RunAsync(request, async () =>
         {
             var update = UpdateRequest.Parse(await RequestFields.ReadAsync(request, cancellationToken));
+            var key = request.Headers[IdempotencyKeyHeader].ToString();
+            if (key.Length > 200)
+            {
+                throw new ApiRefusal(ErrorCodes.InvalidArgument("idempotency_key"), IdempotencyKeyHeader, "The Idempotency-Key header is longer than 200 characters.");
+            }
+
+            if (key.Length > 0 && await starter.FindRepeatAsync(id, key, cancellationToken) is { } earlier)
+            {
+                // The same request again: the first one's task, whatever the install looks like now.
+                await access.ResolveAsync(id, update.User, cancellationToken);
+                return await starter.RepeatedAsync(earlier, cancellationToken);
+            }
+
             var validated = await validator.ValidateAsync(id, update, cancellationToken);
             if (update.Dryrun == DryrunMode.Input)
             {
@@ -20,9 +37,7 @@ public sealed class InstallsApi(
                     $"The dry run is complete: the input is valid and {DescribeTarget(validated)}.\n");
             }
 
-            return ApiResult.Failure(ErrorCodes.NotImplemented, null,
-                $"The input is valid ({DescribeTarget(validated)}), but this server cannot run updates yet; " +
-                "only dryrun=input is available. Nothing was changed.");
+            return await starter.StartAsync(validated, key.Length == 0 ? null : key, client, cancellationToken);
         });
 
     /// <summary><c>GET /installs/{id}</c>.</summary>
@@ -91,8 +106,7 @@ public sealed class InstallsApi(
         return visible;
     }
 
-    private async Task<Install> PresentAsync(Install install, CancellationToken cancellationToken) =>
-        UpdatePolicy.WithAvailability(install, await catalog.ListVersionsAsync(install.Application, cancellationToken));
+    private Task<Install> PresentAsync(Install install, CancellationToken cancellationToken) => view.PresentAsync(install, cancellationToken);
 
     private static string DescribeTarget(ValidatedUpdate update)
     {

@@ -1,0 +1,11 @@
+using Installatron.Core.Domain;
+using Installatron.Core.Storage;
+
+namespace Installatron.Core.Api;
+
+/// <summary>An install as <c>data</c> shows it: the stored row plus the availability fields computed from the catalog.</summary>
+public sealed class InstallView(CatalogStore catalog)
+{
+    public async Task<Install> PresentAsync(Install install, CancellationToken cancellationToken) =>
+        UpdatePolicy.WithAvailability(install, await catalog.ListVersionsAsync(install.Application, cancellationToken));
+}

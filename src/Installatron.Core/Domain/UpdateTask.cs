@@ -1,0 +1,62 @@
+namespace Installatron.Core.Domain;
+
+/// <summary>
+/// One update of one install, as <c>GET /tasks</c> shows it. Its ID is the Durable orchestration's instance ID.
+/// </summary>
+public sealed record UpdateTask
+{
+    public required string Id { get; init; }
+    public required string InstallId { get; init; }
+    public required string User { get; init; }
+    public required string Application { get; init; }
+    public string Status { get; init; } = TaskStatuses.Queued;
+    public string Step { get; init; } = TaskSteps.Queued;
+    public int Progress { get; init; }
+    public required string VersionFrom { get; init; }
+
+    /// <summary>The target version, or <c>current</c> when only plugins/themes are updated.</summary>
+    public required string VersionTo { get; init; }
+
+    public bool Revert { get; init; }
+    public bool Backup { get; init; }
+    public bool Background { get; init; }
+    public IReadOnlyList<string>? Plugins { get; init; }
+    public IReadOnlyList<string>? Themes { get; init; }
+    public string? BackupId { get; init; }
+
+    /// <summary>The plugins and themes the update replaced (written by the apply step).</summary>
+    public IReadOnlyList<AppliedComponent> Applied { get; init; } = [];
+    public string? Errcode { get; init; }
+    public string Message { get; init; } = "";
+    public string? IdempotencyKey { get; init; }
+    public long TimeCreated { get; init; }
+    public long TimeStarted { get; init; }
+    public long TimeUpdated { get; init; }
+    public long TimeCompleted { get; init; }
+
+    public bool IsFinished => Status is TaskStatuses.Complete or TaskStatuses.Failed or TaskStatuses.Reverted;
+}
+
+/// <summary>A plugin or theme an update replaced.</summary>
+public sealed record AppliedComponent(string Kind, string Id, string From, string To);
+
+public static class TaskStatuses
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Complete = "complete";
+    public const string Failed = "failed";
+    public const string Reverted = "reverted";
+}
+
+public static class TaskSteps
+{
+    public const string Queued = "queued";
+    public const string Preflight = "preflight";
+    public const string Backup = "backup";
+    public const string Apply = "apply";
+    public const string Verify = "verify";
+    public const string Revert = "revert";
+    public const string Finalize = "finalize";
+    public const string Done = "done";
+}

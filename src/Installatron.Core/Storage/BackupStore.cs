@@ -1,0 +1,46 @@
+using Azure.Data.Tables;
+using Installatron.Core.Workflow;
+
+namespace Installatron.Core.Storage;
+
+/// <summary>A verified backup of an install, taken by one update task.</summary>
+public sealed record BackupRecord(
+    string Id, string InstallId, string Location, string ArchivePath, string Sha256, long Files, long Bytes, string Version, long Time, bool Verified);
+
+/// <summary>The backups index (partition = install, row = task) and, for remote locations, the archives in blob storage.</summary>
+public sealed class BackupStore(InstallatronTables tables)
+{
+    public async Task<BackupRecord?> GetAsync(string installId, string taskId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        return (await tables.Backups.GetAsync<BackupRecord>(installId, taskId, cancellationToken))?.Value;
+    }
+
+    /// <summary>Records the backup; a remote one is uploaded first (the local archive stays until the update is finalized).</summary>
+    public async Task SaveAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        if (backup.Location != BackupLocations.Local)
+        {
+            await tables.BackupBlobs.GetBlobClient(BlobName(backup)).UploadAsync(backup.ArchivePath, overwrite: true, cancellationToken);
+        }
+
+        await tables.Backups.UpsertEntityAsync(DocumentEntity.Create(backup.InstallId, backup.Id, backup), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The archive on local disk, downloaded again from the backups container when only the remote copy is left.</summary>
+    public async Task<string> EnsureLocalAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        if (File.Exists(backup.ArchivePath) || backup.Location == BackupLocations.Local)
+        {
+            return backup.ArchivePath;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(backup.ArchivePath)!);
+        await tables.BackupBlobs.GetBlobClient(BlobName(backup)).DownloadToAsync(backup.ArchivePath + ".partial", cancellationToken);
+        File.Move(backup.ArchivePath + ".partial", backup.ArchivePath, overwrite: true);
+        return backup.ArchivePath;
+    }
+
+    private static string BlobName(BackupRecord backup) => $"{backup.InstallId}/{backup.Id}.tar.gz";
+}

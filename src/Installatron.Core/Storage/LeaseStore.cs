@@ -1,0 +1,92 @@
+using Azure;
+using Azure.Data.Tables;
+using Installatron.Core.Api;
+
+namespace Installatron.Core.Storage;
+
+/// <summary>
+/// The update lease of an install: a row that exactly one task can hold. Taken with an insert (409 if held),
+/// reclaimed after expiry only with the expired row's ETag (412 if someone else reclaimed it first), released by its
+/// holder only. Instance-ID reuse is not relied on for mutual exclusion.
+/// </summary>
+public sealed class LeaseStore(InstallatronTables tables, TimeProvider time)
+{
+    private const string RowKey = "lease";
+
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(2);
+
+    public async Task AcquireAsync(string installId, string taskId, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var expires = time.GetUtcNow() + duration;
+        var entity = new TableEntity(installId, RowKey) { ["TaskId"] = taskId, ["ExpiresAt"] = expires };
+        try
+        {
+            await tables.Leases.AddEntityAsync(entity, cancellationToken);
+            return;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Held: by this task (a retry), by a live task (refuse), or expired (reclaim below).
+        }
+
+        var current = await tables.Leases.GetEntityIfExistsAsync<TableEntity>(installId, RowKey, cancellationToken: cancellationToken);
+        if (!current.HasValue)
+        {
+            await AcquireAsync(installId, taskId, duration, cancellationToken);
+            return;
+        }
+
+        var holder = current.Value!.GetString("TaskId");
+        if (holder == taskId)
+        {
+            return;
+        }
+
+        if (current.Value.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt > time.GetUtcNow())
+        {
+            throw InProgress(installId, holder);
+        }
+
+        try
+        {
+            await tables.Leases.UpdateEntityAsync(entity, current.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            throw InProgress(installId, holder);
+        }
+    }
+
+    /// <summary>The task holding the install's lease, if it has not expired.</summary>
+    public async Task<string?> HolderAsync(string installId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var current = await tables.Leases.GetEntityIfExistsAsync<TableEntity>(installId, RowKey, cancellationToken: cancellationToken);
+        return current.HasValue && current.Value!.GetDateTimeOffset("ExpiresAt") > time.GetUtcNow() ? current.Value.GetString("TaskId") : null;
+    }
+
+    /// <summary>Releases the lease if <paramref name="taskId"/> still holds it; safe to call twice.</summary>
+    public async Task ReleaseAsync(string installId, string taskId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var current = await tables.Leases.GetEntityIfExistsAsync<TableEntity>(installId, RowKey, cancellationToken: cancellationToken);
+        if (!current.HasValue || current.Value!.GetString("TaskId") != taskId)
+        {
+            return;
+        }
+
+        try
+        {
+            await tables.Leases.DeleteEntityAsync(installId, RowKey, current.Value.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            // Reclaimed or released meanwhile: not ours any more.
+        }
+    }
+
+    private static ApiRefusal InProgress(string installId, string? holder) =>
+        new(ErrorCodes.UpdateInProgress, null,
+            $"Another update of install {installId} is running (task {holder}); wait for it (GET /tasks/{holder}) and try again.");
+}

@@ -1,0 +1,83 @@
+using Installatron.Core.Api;
+using Installatron.Core.Domain;
+using Installatron.Core.Sites;
+using Installatron.Core.Storage;
+using Microsoft.DurableTask;
+
+namespace Installatron.Core.Workflow.Activities;
+
+/// <summary>
+/// Applies the update: the core from the target version's package (maintenance marker on, core files replaced,
+/// files dropped by the new version removed, user content untouched), then the selected plugins and themes from
+/// their newest packages. Idempotent: applying the same packages again gives the same tree.
+/// </summary>
+[DurableTask(TaskNames.Apply)]
+public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, PackageApplier applier, UpdateFaults faults) : TaskActivity<UpdateInput, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
+    {
+        var ct = CancellationToken.None;
+        await work.StepAsync(input.TaskId, TaskSteps.Apply, 40, ct);
+        var state = await work.LoadAsync(input, ct);
+        var install = state.Install.Value;
+        try
+        {
+            await faults.AtAsync(UpdateFaults.BeforeApply, input.TaskId, ct);
+            if (state.Target is { } target)
+            {
+                var newPackage = state.PackagePath(target);
+                await catalog.DownloadPackageAsync(target, newPackage, ct);
+                string? oldPackage = null;
+                if (state.Installed is { } installed)
+                {
+                    oldPackage = state.PackagePath(installed);
+                    await catalog.DownloadPackageAsync(installed, oldPackage, ct);
+                }
+
+                await applier.ApplyAsync(new ApplyRequest(install.Path, newPackage, oldPackage, state.Recipe,
+                    Path.Combine(state.StagingDirectory, "core")), ct);
+            }
+
+            await faults.AtAsync(UpdateFaults.AfterCoreApplied, input.TaskId, ct);
+            var applied = new List<AppliedComponent>();
+            foreach (var plugin in install.Plugins.Where(p => state.Task.Value.Plugins?.Contains(p.Id) == true))
+            {
+                if (await ApplyComponentAsync(state, Recipes.PluginApplication(plugin.Id), Recipes.PluginDirectory(plugin.Id), plugin.Version, ct) is { } version)
+                {
+                    applied.Add(new AppliedComponent("plugin", plugin.Id, plugin.Version, version));
+                }
+            }
+
+            foreach (var theme in install.Themes.Where(t => state.Task.Value.Themes?.Contains(t.Id) == true))
+            {
+                if (await ApplyComponentAsync(state, Recipes.ThemeApplication(theme.Id), Recipes.ThemeDirectory(theme.Id), theme.Version, ct) is { } version)
+                {
+                    applied.Add(new AppliedComponent("theme", theme.Id, theme.Version, version));
+                }
+            }
+
+            await work.ChangeTaskAsync(input.TaskId, t => t with { Applied = applied, Progress = Math.Max(t.Progress, 75) }, ct);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
+        {
+            throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {install.Path} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Replaces one plugin/theme folder from its newest package, if that is newer than the installed one; returns the version applied.</summary>
+    private async Task<string?> ApplyComponentAsync(UpdateState state, string application, string directory, string installedVersion, CancellationToken ct)
+    {
+        var newest = (await catalog.ListVersionsAsync(application, ct)).FirstOrDefault();
+        if (newest is null || (AppVersion.TryParse(installedVersion, out var current) && newest.ParsedVersion <= current))
+        {
+            return null;
+        }
+
+        var package = state.PackagePath(newest);
+        await catalog.DownloadPackageAsync(newest, package, ct);
+        await applier.ApplyComponentAsync(state.Install.Value.Path, directory, package,
+            Path.Combine(state.StagingDirectory, "components", application), ct);
+        return newest.Version;
+    }
+}

@@ -1,0 +1,46 @@
+using Installatron.Core.Api;
+using Installatron.Core.Domain;
+using Installatron.Core.Sites;
+using Installatron.Core.Storage;
+using Microsoft.DurableTask;
+
+namespace Installatron.Core.Workflow.Activities;
+
+/// <summary>
+/// Backs up the site (minus <c>exclude_files</c>) into one verified archive, recorded in the backups table and, for a
+/// remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops the update.
+/// </summary>
+[DurableTask(TaskNames.Backup)]
+public sealed class BackupActivity(UpdateWork work, BackupStore backups) : TaskActivity<UpdateInput, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, UpdateInput input)
+    {
+        await work.StepAsync(input.TaskId, TaskSteps.Backup, 10, CancellationToken.None);
+        var state = await work.LoadAsync(input, CancellationToken.None);
+        var install = state.Install.Value;
+        if (await backups.GetAsync(install.Id, input.TaskId, CancellationToken.None) is { Verified: true } done)
+        {
+            return done.Id;
+        }
+
+        var archive = BackupLocations.ArchivePath(install, state.Owner, input.TaskId);
+        Directory.CreateDirectory(Path.GetDirectoryName(archive)!);
+        BackupResult result;
+        try
+        {
+            await SiteBackup.CreateAsync(install.Path, install.ExcludeFiles, archive, CancellationToken.None);
+            // Verified again from disk, whatever CreateAsync found or wrote: no verified backup, no update.
+            result = (await SiteBackup.VerifyAsync(archive, CancellationToken.None)).EnsureValid();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
+        {
+            throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {install.Path} could not be written and verified: {e.Message}");
+        }
+
+        var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
+            install.Version, work.Now, Verified: true);
+        await backups.SaveAsync(record, CancellationToken.None);
+        await work.ChangeTaskAsync(input.TaskId, t => t with { BackupId = record.Id, Progress = Math.Max(t.Progress, 35) }, CancellationToken.None);
+        return record.Id;
+    }
+}

@@ -1,0 +1,81 @@
+using Installatron.Core.Domain;
+using Installatron.Core.Storage;
+using Microsoft.DurableTask;
+
+namespace Installatron.Core.Workflow.Activities;
+
+public sealed record FinalizeInput(UpdateInput Update, UpdateOutcome Outcome, bool SiteChanged);
+
+/// <summary>
+/// Records the outcome: the install row (version, time_updated, version_autouped*, failures, incomplete), the task
+/// row, then releases the install's lease and removes staged files. Idempotent: a finished task is left as it is.
+/// </summary>
+[DurableTask(TaskNames.Finalize)]
+public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, LeaseStore leases) : TaskActivity<FinalizeInput, bool>
+{
+    public const int MaxAutoUpdateAttempts = 3;
+
+    public override async Task<bool> RunAsync(TaskActivityContext context, FinalizeInput input)
+    {
+        var ct = CancellationToken.None;
+        var update = input.Update;
+        var state = await work.LoadAsync(update, ct);
+        var task = state.Task.Value;
+        if (!task.IsFinished)
+        {
+            await UpdateInstallAsync(task, input, ct);
+            await work.ChangeTaskAsync(update.TaskId, t => t with
+            {
+                Status = input.Outcome.Status,
+                Step = TaskSteps.Done,
+                Progress = 100,
+                Errcode = input.Outcome.Errcode,
+                Message = input.Outcome.Message,
+                TimeCompleted = work.Now,
+            }, ct);
+        }
+
+        await leases.ReleaseAsync(update.InstallId, update.TaskId, ct);
+        if (Directory.Exists(state.StagingDirectory))
+        {
+            Directory.Delete(state.StagingDirectory, recursive: true);
+        }
+
+        return true;
+    }
+
+    private async Task UpdateInstallAsync(UpdateTask task, FinalizeInput input, CancellationToken ct)
+    {
+        var stored = await installs.GetAsync(task.InstallId, ct);
+        if (stored is null)
+        {
+            return;
+        }
+
+        var install = stored.Value;
+        var now = work.Now;
+        Install changed = input.Outcome.Status switch
+        {
+            TaskStatuses.Complete => install with
+            {
+                Version = task.VersionTo == UpdatePolicy.CurrentVersion ? install.Version : task.VersionTo,
+                VersionAutouped = task.VersionTo == UpdatePolicy.CurrentVersion ? install.VersionAutouped : task.VersionTo,
+                VersionAutoupedAttempts = 0,
+                TimeUpdated = now,
+                Incomplete = false,
+                Plugins = install.Plugins.Select(p => task.Applied.FirstOrDefault(a => a.Kind == "plugin" && a.Id == p.Id) is { } a ? p with { Version = a.To } : p).ToList(),
+                Themes = install.Themes.Select(t => task.Applied.FirstOrDefault(a => a.Kind == "theme" && a.Id == t.Id) is { } a ? t with { Version = a.To } : t).ToList(),
+            },
+            // A second run after a crash finds its failure recorded and changes nothing.
+            _ when install.Failures.Any(f => f.Task == task.Id) => install,
+            _ => install with
+            {
+                VersionAutoupedAttempts = install.VersionAutoupedAttempts + 1,
+                Incomplete = input.SiteChanged,
+                Failures = [.. install.Failures, new UpdateFailure(now, task.VersionTo, input.Outcome.Errcode ?? "", input.Outcome.Message, task.Id)],
+            },
+        };
+
+        await installs.ReplaceAsync(changed, stored.ETag, ct);
+    }
+}

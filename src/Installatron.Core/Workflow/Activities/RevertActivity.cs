@@ -1,0 +1,32 @@
+using Installatron.Core.Api;
+using Installatron.Core.Domain;
+using Installatron.Core.Sites;
+using Installatron.Core.Storage;
+using Microsoft.DurableTask;
+
+namespace Installatron.Core.Workflow.Activities;
+
+/// <summary>Makes the site byte-identical to the backup taken before the update (files the update added removed), verified.</summary>
+[DurableTask(TaskNames.Revert)]
+public sealed class RevertActivity(UpdateWork work, BackupStore backups) : TaskActivity<UpdateInput, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
+    {
+        var ct = CancellationToken.None;
+        await work.StepAsync(input.TaskId, TaskSteps.Revert, 90, ct);
+        var state = await work.LoadAsync(input, ct);
+        var backup = await backups.GetAsync(input.InstallId, input.TaskId, ct)
+            ?? throw new UpdateStepException(ErrorCodes.FailedRevert, "There is no backup of this update to revert to.");
+        try
+        {
+            var archive = await backups.EnsureLocalAsync(backup, ct);
+            await SiteRestore.RestoreAsync(archive, state.Install.Value.Path, state.Install.Value.ExcludeFiles, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
+        {
+            throw new UpdateStepException(ErrorCodes.FailedRevert, $"Restoring {state.Install.Value.Path} from the backup failed: {e.Message}");
+        }
+
+        return true;
+    }
+}

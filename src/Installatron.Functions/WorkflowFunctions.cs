@@ -1,0 +1,53 @@
+using Installatron.Core.Workflow;
+using Installatron.Core.Workflow.Activities;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Installatron.Functions;
+
+/// <summary>
+/// The update orchestration and its activities as Durable Functions. Thin wrappers: the classes live in the core
+/// and are the same ones the standalone server registers (the Durable source generator is not available here).
+/// </summary>
+public sealed class WorkflowFunctions
+{
+    [Function(TaskNames.UpdateInstall)]
+    public Task<UpdateOutcome> UpdateInstall([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new UpdateInstallOrchestrator().RunAsync(context, context.GetInput<UpdateInput>()!);
+
+    [Function(TaskNames.Preflight)]
+    public Task<PreflightReport> Preflight([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<PreflightActivity, UpdateInput, PreflightReport>(context, TaskNames.Preflight, input);
+
+    [Function(TaskNames.Backup)]
+    public Task<string> Backup([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<BackupActivity, UpdateInput, string>(context, TaskNames.Backup, input);
+
+    [Function(TaskNames.Apply)]
+    public Task<bool> Apply([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<ApplyActivity, UpdateInput, bool>(context, TaskNames.Apply, input);
+
+    [Function(TaskNames.Verify)]
+    public Task<bool> Verify([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<VerifyActivity, UpdateInput, bool>(context, TaskNames.Verify, input);
+
+    [Function(TaskNames.Revert)]
+    public Task<bool> Revert([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<RevertActivity, UpdateInput, bool>(context, TaskNames.Revert, input);
+
+    [Function(TaskNames.Finalize)]
+    public Task<bool> Finalize([ActivityTrigger] FinalizeInput input, FunctionContext context) =>
+        Run<FinalizeActivity, FinalizeInput, bool>(context, TaskNames.Finalize, input);
+
+    private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext context, string name, TInput input)
+        where TActivity : TaskActivity<TInput, TOutput> =>
+        context.InstanceServices.GetRequiredService<TActivity>().RunAsync(new FunctionActivityContext(name, context.InvocationId), input);
+
+    private sealed class FunctionActivityContext(string name, string invocationId) : TaskActivityContext
+    {
+        public override TaskName Name { get; } = new(name);
+
+        public override string InstanceId { get; } = invocationId;
+    }
+}

@@ -147,6 +147,22 @@ public sealed class SiteBackupTests : IDisposable
         Assert.DoesNotContain(manifest.Entries, e => e.Path.StartsWith("shared/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task CreateAsync_FifoInSite_NeverOpenedStoredEmpty()
+    {
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Join(_site, "wp-content/pipe")))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await SiteBackup.CreateAsync(_site, [], _archive, timeout.Token).WaitAsync(timeout.Token);
+        await SiteRestore.RestoreAsync(_archive, _site, [], timeout.Token).WaitAsync(timeout.Token);
+
+        var manifest = await SiteBackup.ReadManifestAsync(_archive, CancellationToken.None);
+        Assert.Contains(manifest.Entries, e => e is { Path: "wp-content/pipe", Type: ManifestEntryTypes.File, Size: 0 });
+    }
+
     [Theory]
     [InlineData("../other-site")]
     [InlineData("/etc")]

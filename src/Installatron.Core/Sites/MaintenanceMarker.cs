@@ -21,6 +21,6 @@ public static class MaintenanceMarker
             SiteRecipe.UnixTimePlaceholder, time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             StringComparison.Ordinal);
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
-        await writer.WriteFileAsync(rules.MaintenanceFile, stream, FileModes.DefaultFile, null, stream.Length, cancellationToken);
+        await writer.WriteFileAsync(rules.MaintenanceFile, stream, FileModes.DefaultFile, null, cancellationToken);
     }
 }

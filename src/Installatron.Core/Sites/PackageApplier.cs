@@ -130,14 +130,13 @@ public sealed class PackageApplier(TimeProvider time)
             var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
             var wanted = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             long removed = 0;
-            var present = SiteTree.List(writer.ResolveDirectory(component), [], cancellationToken);
-            for (var i = present.Count - 1; i >= 0; i--)
+            var extras = SiteTree.Walk(writer.ResolveDirectory(component), [], cancellationToken)
+                .Select(item => $"{component}/{item.Path}")
+                .Where(path => !wanted.Contains(path))
+                .ToList();
+            foreach (var path in extras.OrderByDescending(p => p, StringComparer.Ordinal))
             {
-                var path = $"{component}/{present[i].Path}";
-                if (!wanted.Contains(path))
-                {
-                    removed += writer.DeleteTree(path) ? 1 : 0;
-                }
+                removed += writer.DeleteTree(path) ? 1 : 0;
             }
 
             return new ApplyResult(written, unchanged, removed);
@@ -194,7 +193,7 @@ public sealed class PackageApplier(TimeProvider time)
             }
 
             await using var content = SiteFiles.OpenRead(file.StagedPath);
-            var copied = await writer.WriteFileAsync(file.Path, content, file.Mode, null, file.Length, cancellationToken);
+            var copied = await writer.WriteFileAsync(file.Path, content, file.Mode, null, cancellationToken);
             if (copied.Sha256 != file.Sha256)
             {
                 throw new IOException($"The staged copy of '{file.Path}' changed while it was being copied into the site.");

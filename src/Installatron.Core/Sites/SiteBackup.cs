@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Installatron.Core.Sites;
 
@@ -19,15 +22,16 @@ public static class SiteBackup
 
     /// <summary>
     /// Writes the backup of <paramref name="siteRoot"/> (minus <paramref name="excludeFiles"/>: files or folders,
-    /// relative) to <paramref name="archivePath"/> + ".partial", verifies it, then renames it into place; a crash never
-    /// leaves a partial archive under the final name. When a valid archive with the same exclude list is already
-    /// there, it is kept as is (the backup was taken; taking it again would capture a later state).
+    /// relative) to <paramref name="archivePath"/> + ".partial", verifies it, then renames it into place: a crash never
+    /// leaves a partial archive under the final name, and an archive under the final name has been verified. When a
+    /// valid archive with the same exclude list is already there, it is kept as is (the backup was taken; taking it
+    /// again would capture a later state).
     /// </summary>
     public static async Task<BackupResult> CreateAsync(
         string siteRoot, IReadOnlyList<string> excludeFiles, string archivePath, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(siteRoot);
-        if (SiteTree.KindOf(root) == EntryKind.Missing || !Directory.Exists(root))
+        if (!Directory.Exists(root))
         {
             throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");
         }
@@ -65,74 +69,29 @@ public static class SiteBackup
         }
     }
 
-    /// <summary>Re-reads the whole archive and checks every entry against the manifest; never throws for a bad archive, reports it.</summary>
+    /// <summary>
+    /// Re-reads the whole archive and checks every entry against the manifest, in order; reports a bad archive rather
+    /// than throwing. Memory holds the manifest and 32 bytes per entry; only a failed check re-reads the archive to
+    /// say exactly what differs.
+    /// </summary>
     public static async Task<BackupVerification> VerifyAsync(string archivePath, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        var found = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
-        var order = new List<string>();
-        SiteManifest? manifest = null;
-        string? manifestSha256 = null;
-        string? archiveSha256 = null;
-        try
+        var digests = new List<EntryDigest>();
+        var read = await ReadArchiveAsync(archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken);
+        if (read.Manifest is { } manifest && problems.Count == 0 && !Matches(manifest, digests))
         {
-            await using var file = SiteFiles.OpenArchive(archivePath);
-            await using var hashing = new HashingStream(file);
-            await using (var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
+            var found = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
+            var order = new List<string>();
+            await ReadArchiveAsync(archivePath, entry =>
             {
-                await using (var tar = new TarReader(gzip, leaveOpen: true))
+                order.Add(entry.Path);
+                if (!found.TryAdd(entry.Path, entry))
                 {
-                    while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
-                    {
-                        if (manifest is not null)
-                        {
-                            problems.Add($"the entry '{entry.Name}' comes after the manifest");
-                            break;
-                        }
-
-                        if (entry.Name == ManifestEntryName && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
-                        {
-                            (manifest, manifestSha256) = await ReadManifestEntryAsync(entry, problems, cancellationToken);
-                            if (manifest is null)
-                            {
-                                break;
-                            }
-
-                            continue;
-                        }
-
-                        var actual = await ReadSiteEntryAsync(entry, problems, cancellationToken);
-                        if (actual is not null)
-                        {
-                            order.Add(actual.Path);
-                            if (!found.TryAdd(actual.Path, actual))
-                            {
-                                problems.Add($"'{actual.Path}' is in the archive twice");
-                            }
-                        }
-                    }
+                    problems.Add($"'{entry.Path}' is in the archive twice");
                 }
-
-                // Read the gzip stream to its end so its CRC and length are checked and nothing trails the archive.
-                await gzip.CopyToAsync(Stream.Null, cancellationToken);
-            }
-
-            await hashing.CopyToAsync(Stream.Null, cancellationToken);
-            archiveSha256 = hashing.Sha256();
-        }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException
-            or IOException or UnauthorizedAccessException or InvalidBackupException)
-        {
-            problems.Add($"the archive cannot be read: {ex.Message}");
-        }
-
-        if (manifest is null)
-        {
-            problems.Add($"the archive holds no valid manifest ({ManifestEntryName} as its last entry)");
-        }
-        else
-        {
-            CompareWithManifest(manifest, found, order, problems);
+            }, [], cancellationToken);
+            Describe(manifest, found, order, problems);
         }
 
         if (problems.Count > MaxProblems)
@@ -142,7 +101,7 @@ public static class SiteBackup
             problems.Add($"... {total - MaxProblems} more problems");
         }
 
-        return new BackupVerification(Path.GetFullPath(archivePath), problems.Count == 0, problems, manifest, archiveSha256, manifestSha256);
+        return new BackupVerification(Path.GetFullPath(archivePath), problems.Count == 0, problems, read.Manifest, read.ArchiveSha256, read.ManifestSha256);
     }
 
     /// <summary>The manifest of an archive, after verifying the whole archive; throws <see cref="InvalidBackupException"/> when it is not valid.</summary>
@@ -220,6 +179,15 @@ public static class SiteBackup
                 }, cancellationToken);
                 return new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target);
 
+            case ManifestEntryTypes.File when item.Size == 0:
+                // Never opened: an empty file needs no read, and a FIFO or device node must not block the backup.
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = (UnixFileMode)item.Mode,
+                    ModificationTime = item.Modified,
+                }, cancellationToken);
+                return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
+
             default:
                 FileStream source;
                 try
@@ -243,6 +211,70 @@ public static class SiteBackup
                     return new ManifestEntry(item.Path, item.Type, snapshot.Length, item.Mode, snapshot.Sha256(), null);
                 }
         }
+    }
+
+    /// <summary>
+    /// Streams the archive once: each site entry (as read, hashed) goes to <paramref name="onSiteEntry"/>; the
+    /// manifest must be the last entry; the gzip stream is read to its end so its CRC and length are checked.
+    /// </summary>
+    private static async Task<(SiteManifest? Manifest, string? ManifestSha256, string? ArchiveSha256)> ReadArchiveAsync(
+        string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems, CancellationToken cancellationToken)
+    {
+        SiteManifest? manifest = null;
+        string? manifestSha256 = null;
+        string? archiveSha256 = null;
+        try
+        {
+            await using var file = SiteFiles.OpenArchive(archivePath);
+            await using var hashing = new HashingStream(file);
+            await using (var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
+            {
+                await using (var tar = new TarReader(gzip, leaveOpen: true))
+                {
+                    while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+                    {
+                        if (manifest is not null)
+                        {
+                            problems.Add($"the entry '{entry.Name}' comes after the manifest");
+                            break;
+                        }
+
+                        if (entry.Name == ManifestEntryName && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                        {
+                            (manifest, manifestSha256) = await ReadManifestEntryAsync(entry, problems, cancellationToken);
+                            if (manifest is null)
+                            {
+                                break;
+                            }
+
+                            continue;
+                        }
+
+                        if (await ReadSiteEntryAsync(entry, problems, cancellationToken) is { } actual)
+                        {
+                            onSiteEntry(actual);
+                        }
+                    }
+                }
+
+                await gzip.CopyToAsync(Stream.Null, cancellationToken);
+            }
+
+            await hashing.CopyToAsync(Stream.Null, cancellationToken);
+            archiveSha256 = hashing.Sha256();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException
+            or IOException or UnauthorizedAccessException or InvalidBackupException)
+        {
+            problems.Add($"the archive cannot be read: {ex.Message}");
+        }
+
+        if (manifest is null)
+        {
+            problems.Add($"the archive holds no valid manifest ({ManifestEntryName} as its last entry)");
+        }
+
+        return (manifest, manifestSha256, archiveSha256);
     }
 
     private static async Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestEntryAsync(
@@ -297,9 +329,7 @@ public static class SiteBackup
             case TarEntryType.SymbolicLink:
                 return new ManifestEntry(path, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, "", entry.LinkName);
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                var sha256 = entry.DataStream is null
-                    ? await SiteFiles.Sha256Async(Stream.Null, cancellationToken)
-                    : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
+                var sha256 = entry.DataStream is null ? SiteFiles.EmptySha256 : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
                 return new ManifestEntry(path, ManifestEntryTypes.File, entry.Length, mode, sha256, null);
             default:
                 problems.Add($"the entry '{name}' has the unsupported type {entry.EntryType}");
@@ -307,8 +337,26 @@ public static class SiteBackup
         }
     }
 
-    private static void CompareWithManifest(
-        SiteManifest manifest, Dictionary<string, ManifestEntry> found, List<string> order, List<string> problems)
+    private static bool Matches(SiteManifest manifest, List<EntryDigest> digests)
+    {
+        if (manifest.Entries.Count != digests.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < digests.Count; i++)
+        {
+            if (EntryDigest.Of(manifest.Entries[i]) != digests[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Says exactly how the archive differs from its manifest (after <see cref="Matches"/> found that it does).</summary>
+    private static void Describe(SiteManifest manifest, Dictionary<string, ManifestEntry> found, List<string> order, List<string> problems)
     {
         foreach (var expected in manifest.Entries)
         {
@@ -340,6 +388,22 @@ public static class SiteBackup
         if (problems.Count == 0 && !order.SequenceEqual(manifest.Entries.Select(e => e.Path), StringComparer.Ordinal))
         {
             problems.Add("the archive's entries are not in the manifest's order (folders before what they hold)");
+        }
+    }
+
+    /// <summary>A SHA-256 of everything the manifest says about one entry: 32 bytes kept per archive entry while verifying.</summary>
+    private readonly record struct EntryDigest(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static EntryDigest Of(ManifestEntry entry)
+        {
+            Span<byte> hash = stackalloc byte[32];
+            var text = $"{entry.Path}\0{entry.Type}\0{entry.Size}\0{entry.Mode}\0{entry.Sha256}\0{entry.LinkTarget}";
+            SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+            return new EntryDigest(
+                BinaryPrimitives.ReadUInt64LittleEndian(hash),
+                BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
         }
     }
 }

@@ -22,29 +22,18 @@ public static class SiteRestore
         var excludes = SitePaths.NormalizeAll(excludeFiles);
         var root = Path.GetFullPath(siteRoot);
         Directory.CreateDirectory(root);
-        var expected = manifest.Entries
-            .Where(e => !SitePaths.IsUnderAny(e.Path, excludes))
-            .ToDictionary(e => e.Path, StringComparer.Ordinal);
         var writer = new SiteWriter(root);
 
-        var (written, unchanged) = await ExtractAsync(archivePath, writer, expected, cancellationToken);
+        var (written, unchanged) = await ExtractAsync(archivePath, manifest, excludes, writer, cancellationToken);
+        var removed = RemoveExtras(manifest, excludes, writer, cancellationToken);
 
-        // Deepest first, so a folder is emptied before it is removed; a folder still holding excluded paths stays.
-        long removed = 0;
-        var present = SiteTree.List(root, excludes, cancellationToken);
-        for (var i = present.Count - 1; i >= 0; i--)
+        // Folder modes last, deepest first: a read-only folder had to stay writable while it was filled.
+        for (var i = manifest.Entries.Count - 1; i >= 0; i--)
         {
-            var item = present[i];
-            if (!expected.ContainsKey(item.Path))
+            if (manifest.Entries[i] is { Type: ManifestEntryTypes.Directory } entry && !SitePaths.IsUnderAny(entry.Path, excludes))
             {
-                removed += (item.Type == ManifestEntryTypes.Directory ? writer.DeleteDirectoryIfEmpty(item.Path) : writer.DeleteFileOrLink(item.Path)) ? 1 : 0;
+                writer.SetDirectoryMode(entry.Path, entry.Mode);
             }
-        }
-
-        // Folder modes last: a read-only folder had to stay writable while it was filled.
-        foreach (var entry in expected.Values.Where(e => e.Type == ManifestEntryTypes.Directory).OrderByDescending(e => e.Path, StringComparer.Ordinal))
-        {
-            writer.SetDirectoryMode(entry.Path, entry.Mode);
         }
 
         var differences = await SiteVerifier.VerifyAgainstManifestAsync(root, manifest, excludes, cancellationToken);
@@ -57,10 +46,12 @@ public static class SiteRestore
         return new RestoreResult(written, unchanged, removed);
     }
 
+    /// <summary>Writes the archive's entries, which a verified archive holds in the manifest's order (folders first).</summary>
     private static async Task<(long Written, long Unchanged)> ExtractAsync(
-        string archivePath, SiteWriter writer, Dictionary<string, ManifestEntry> expected, CancellationToken cancellationToken)
+        string archivePath, SiteManifest manifest, IReadOnlyList<string> excludes, SiteWriter writer, CancellationToken cancellationToken)
     {
         long written = 0, unchanged = 0;
+        var next = 0;
         await using var file = SiteFiles.OpenArchive(archivePath);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
         await using var tar = new TarReader(gzip);
@@ -72,7 +63,13 @@ public static class SiteRestore
             }
 
             var path = entry.Name[SiteBackup.SiteEntryPrefix.Length..].TrimEnd('/');
-            if (!expected.TryGetValue(path, out var wanted))
+            var wanted = next < manifest.Entries.Count ? manifest.Entries[next++] : null;
+            if (wanted?.Path != path)
+            {
+                throw new InvalidBackupException($"The backup '{archivePath}' changed after it was verified ('{path}').", [path]);
+            }
+
+            if (SitePaths.IsUnderAny(path, excludes))
             {
                 continue;
             }
@@ -92,11 +89,10 @@ public static class SiteRestore
                         break;
                     }
 
-                    var copied = await writer.WriteFileAsync(
-                        path, entry.DataStream ?? Stream.Null, wanted.Mode, entry.ModificationTime, wanted.Size, cancellationToken);
+                    var copied = await writer.WriteFileAsync(path, entry.DataStream ?? Stream.Null, wanted.Mode, entry.ModificationTime, cancellationToken);
                     if (copied.Sha256 != wanted.Sha256 || copied.Length != wanted.Size)
                     {
-                        throw new InvalidBackupException($"The backup '{archivePath}' changed while it was being restored ('{path}').", [path]);
+                        throw new InvalidBackupException($"The backup '{archivePath}' changed after it was verified ('{path}').", [path]);
                     }
 
                     written++;
@@ -105,5 +101,21 @@ public static class SiteRestore
         }
 
         return (written, unchanged);
+    }
+
+    /// <summary>Removes what the backup does not hold, deepest first; a folder still holding excluded paths stays.</summary>
+    private static long RemoveExtras(SiteManifest manifest, IReadOnlyList<string> excludes, SiteWriter writer, CancellationToken cancellationToken)
+    {
+        var kept = manifest.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var extras = SiteTree.Walk(writer.Root, excludes, cancellationToken).Where(i => !kept.Contains(i.Path)).ToList();
+        extras.Sort((a, b) => string.CompareOrdinal(b.Path, a.Path));
+        long removed = 0;
+        foreach (var item in extras)
+        {
+            var done = item.Type == ManifestEntryTypes.Directory ? writer.DeleteDirectoryIfEmpty(item.Path) : writer.DeleteFileOrLink(item.Path);
+            removed += done ? 1 : 0;
+        }
+
+        return removed;
     }
 }

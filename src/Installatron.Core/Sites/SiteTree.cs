@@ -25,12 +25,11 @@ internal static class SiteTree
     };
 
     /// <summary>
-    /// Every entry under <paramref name="root"/> except those under <paramref name="skipped"/> (relative paths).
-    /// Holds one small record per entry, never file contents.
+    /// Every entry under <paramref name="root"/> except those under <paramref name="skipped"/> (relative paths), a
+    /// folder before what it holds, otherwise in no particular order; streamed, one folder listing at a time.
     /// </summary>
-    public static List<SiteItem> List(string root, IReadOnlyList<string> skipped, CancellationToken cancellationToken)
+    public static IEnumerable<SiteItem> Walk(string root, IReadOnlyList<string> skipped, CancellationToken cancellationToken)
     {
-        var items = new List<SiteItem>();
         var pending = new Stack<(string Full, string Relative)>();
         pending.Push((root, ""));
         while (pending.TryPop(out var directory))
@@ -46,20 +45,25 @@ internal static class SiteTree
 
                 if (info.Attributes.HasFlag(FileAttributes.ReparsePoint))
                 {
-                    items.Add(new SiteItem(relative, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, default));
+                    yield return new SiteItem(relative, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, default);
                 }
                 else if (info is DirectoryInfo)
                 {
-                    items.Add(new SiteItem(relative, ManifestEntryTypes.Directory, 0, FileModes.Of(info), default));
                     pending.Push((info.FullName, relative));
+                    yield return new SiteItem(relative, ManifestEntryTypes.Directory, 0, FileModes.Of(info), default);
                 }
                 else
                 {
-                    items.Add(new SiteItem(relative, ManifestEntryTypes.File, ((FileInfo)info).Length, FileModes.Of(info), info.LastWriteTimeUtc));
+                    yield return new SiteItem(relative, ManifestEntryTypes.File, ((FileInfo)info).Length, FileModes.Of(info), info.LastWriteTimeUtc);
                 }
             }
         }
+    }
 
+    /// <summary><see cref="Walk"/>, sorted ordinally by path (which also puts every folder before what it holds).</summary>
+    public static List<SiteItem> List(string root, IReadOnlyList<string> skipped, CancellationToken cancellationToken)
+    {
+        var items = Walk(root, skipped, cancellationToken).ToList();
         items.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return items;
     }

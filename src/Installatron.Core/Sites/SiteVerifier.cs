@@ -12,44 +12,43 @@ public static class SiteVerifier
     {
         var root = Path.GetFullPath(siteRoot);
         var excludes = SitePaths.NormalizeAll(excludeFiles);
-        var differences = new List<SiteDifference>();
-        var present = Directory.Exists(root) ? SiteTree.List(root, excludes, cancellationToken) : [];
         var expected = manifest.Entries.Where(e => !SitePaths.IsUnderAny(e.Path, excludes)).ToList();
-
-        // Both lists are sorted ordinally: walk them side by side.
-        int i = 0, j = 0;
-        while (i < expected.Count || j < present.Count)
+        var index = new Dictionary<string, int>(expected.Count, StringComparer.Ordinal);
+        for (var i = 0; i < expected.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var order = i == expected.Count ? 1 : j == present.Count ? -1 : string.CompareOrdinal(expected[i].Path, present[j].Path);
-            if (order < 0)
-            {
-                differences.Add(new SiteDifference(expected[i].Path, SiteDifferenceKind.Missing, $"the {expected[i].Type} is missing"));
-                i++;
-            }
-            else if (order > 0)
-            {
-                // A folder kept only because it holds excluded paths is not a difference.
-                var item = present[j];
-                if (item.Type != ManifestEntryTypes.Directory || !excludes.Any(x => SitePaths.IsSameOrUnder(x, item.Path)))
-                {
-                    differences.Add(new SiteDifference(item.Path, SiteDifferenceKind.Extra, $"a {item.Type} the backup does not hold"));
-                }
+            index[expected[i].Path] = i;
+        }
 
-                j++;
-            }
-            else
+        // One streaming walk of the tree; memory holds the manifest's paths, not a second listing.
+        var seen = new bool[expected.Count];
+        var differences = new List<SiteDifference>();
+        var present = Directory.Exists(root) ? SiteTree.Walk(root, excludes, cancellationToken) : [];
+        foreach (var item in present)
+        {
+            if (index.TryGetValue(item.Path, out var i))
             {
-                if (await CompareAsync(root, expected[i], present[j], cancellationToken) is { } difference)
+                seen[i] = true;
+                if (await CompareAsync(root, expected[i], item, cancellationToken) is { } difference)
                 {
                     differences.Add(difference);
                 }
-
-                i++;
-                j++;
+            }
+            else if (item.Type != ManifestEntryTypes.Directory || !excludes.Any(x => SitePaths.IsSameOrUnder(x, item.Path)))
+            {
+                // A folder kept only because it holds excluded paths is not a difference.
+                differences.Add(new SiteDifference(item.Path, SiteDifferenceKind.Extra, $"a {item.Type} the backup does not hold"));
             }
         }
 
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (!seen[i])
+            {
+                differences.Add(new SiteDifference(expected[i].Path, SiteDifferenceKind.Missing, $"the {expected[i].Type} is missing"));
+            }
+        }
+
+        differences.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return differences;
     }
 
@@ -93,14 +92,14 @@ public static class SiteVerifier
             else if (!entry.IsDirectory)
             {
                 var info = new FileInfo(full);
-                string? expectedSha256 = null;
-                if (info.Length == entry.Length)
+                var same = info.Length == entry.Length;
+                if (same && entry.Length > 0)
                 {
                     await using var content = await package.OpenAsync(entry, cancellationToken);
-                    expectedSha256 = await SiteFiles.Sha256Async(content, cancellationToken);
+                    same = await SiteFiles.Sha256Async(content, cancellationToken) == await SiteFiles.Sha256Async(full, cancellationToken);
                 }
 
-                if (expectedSha256 is null || expectedSha256 != await SiteFiles.Sha256Async(full, cancellationToken))
+                if (!same)
                 {
                     differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.ContentChanged, "the content differs from the package"));
                 }
@@ -132,7 +131,7 @@ public static class SiteVerifier
                     : new SiteDifference(path, SiteDifferenceKind.LinkTargetChanged, $"links to '{target}', the backup to '{expected.LinkTarget}'");
 
             case ManifestEntryTypes.File when present.Size != expected.Size
-                || await SiteFiles.Sha256Async(Path.Join(root, path), cancellationToken) != expected.Sha256:
+                || (expected.Size > 0 && await SiteFiles.Sha256Async(Path.Join(root, path), cancellationToken) != expected.Sha256):
                 return new SiteDifference(path, SiteDifferenceKind.ContentChanged, "the content differs from the backup");
 
             default:

@@ -68,15 +68,16 @@ internal sealed class SiteWriter(string root)
             return false;
         }
 
+        // An empty file is never opened: a FIFO or device node there must not block or be read.
         var info = new FileInfo(full);
         return info.Length == size
             && FileModes.Of(info) == mode
-            && await SiteFiles.Sha256Async(full, cancellationToken) == sha256;
+            && (size == 0 || await SiteFiles.Sha256Async(full, cancellationToken) == sha256);
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; returns the SHA-256 and length written.</summary>
     public async Task<(string Sha256, long Length)> WriteFileAsync(
-        string path, Stream content, int mode, DateTimeOffset? modified, long sizeHint, CancellationToken cancellationToken)
+        string path, Stream content, int mode, DateTimeOffset? modified, CancellationToken cancellationToken)
     {
         var full = Resolve(path);
         var temp = TemporaryPathFor(full);
@@ -84,7 +85,7 @@ internal sealed class SiteWriter(string root)
         try
         {
             (string Sha256, long Length) written;
-            await using (var output = SiteFiles.CreateNew(temp, sizeHint))
+            await using (var output = SiteFiles.CreateNew(temp))
             {
                 written = await SiteFiles.CopyAsync(content, output, cancellationToken);
             }

@@ -43,7 +43,7 @@ internal sealed class StagingArea
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         (string Sha256, long Length) copied;
         await using (var source = await package.OpenAsync(entry, cancellationToken))
-        await using (var output = SiteFiles.CreateNew(target, entry.Length))
+        await using (var output = SiteFiles.CreateNew(target))
         {
             try
             {

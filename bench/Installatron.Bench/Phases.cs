@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Installatron.Core.Sites;
+
+namespace Installatron.Bench;
+
+/// <summary>What one phase measured, as the child process reports it on its last line of output.</summary>
+public sealed record PhaseResult(string Phase, double Seconds, double PeakRssMb, string Note);
+
+/// <summary>
+/// One engine operation in a process of its own (<c>Installatron.Bench phase NAME ARGS</c>), so the peak resident
+/// set it reports (VmHWM) belongs to that operation alone.
+/// </summary>
+public static class Phases
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var name = args[1];
+        var clock = Stopwatch.StartNew();
+        var note = name switch
+        {
+            "idle" => "the .NET runtime alone",
+            "backup" => await BackupAsync(args[2], args[3]),
+            "verify" => await VerifyAsync(args[2]),
+            "apply" => await ApplyAsync(args[2], args[3], args[4], args[5]),
+            "verify-package" => await VerifyPackageAsync(args[2], args[3]),
+            "restore" => await RestoreAsync(args[2], args[3]),
+            _ => throw new ArgumentException($"Unknown phase '{name}'."),
+        };
+        clock.Stop();
+        Console.WriteLine(JsonSerializer.Serialize(new PhaseResult(name, clock.Elapsed.TotalSeconds, PeakRssMb(), note)));
+        return 0;
+    }
+
+    /// <summary>The peak resident set size of this process so far, from /proc/self/status.</summary>
+    public static double PeakRssMb()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private static async Task<string> BackupAsync(string site, string archive)
+    {
+        var result = await SiteBackup.CreateAsync(site, ["wp-content/cache"], archive, CancellationToken.None);
+        return $"{result.Files:N0} files, {result.Bytes / 1e6:N0} MB → archive {new FileInfo(archive).Length / 1e6:N0} MB";
+    }
+
+    private static async Task<string> VerifyAsync(string archive)
+    {
+        var verification = await SiteBackup.VerifyAsync(archive, CancellationToken.None);
+        return verification.IsValid ? $"valid, {verification.Manifest!.Entries.Count:N0} entries" : $"INVALID: {verification.Problems[0]}";
+    }
+
+    private static async Task<string> ApplyAsync(string site, string newPackage, string oldPackage, string staging)
+    {
+        var result = await new PackageApplier(TimeProvider.System).ApplyAsync(
+            new ApplyRequest(site, newPackage, oldPackage, SiteRecipe.WordPress, staging), CancellationToken.None);
+        return $"{result.FilesWritten:N0} written, {result.FilesUnchanged:N0} unchanged, {result.EntriesRemoved:N0} removed";
+    }
+
+    private static async Task<string> VerifyPackageAsync(string site, string package)
+    {
+        var differences = await SiteVerifier.VerifyAgainstPackageAsync(site, package, SiteRecipe.WordPress, CancellationToken.None);
+        return differences.Count == 0 ? "no difference" : $"{differences.Count} differences, e.g. {differences[0]}";
+    }
+
+    private static async Task<string> RestoreAsync(string archive, string site)
+    {
+        var result = await SiteRestore.RestoreAsync(archive, site, ["wp-content/cache"], CancellationToken.None);
+        return $"{result.FilesWritten:N0} written, {result.FilesUnchanged:N0} unchanged, {result.EntriesRemoved:N0} removed; tree verified";
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using Installatron.Bench;
+
+// Installatron.Bench run 100mb|1gb|both [work-directory]   generate sites, measure each phase, print a markdown table
+// Installatron.Bench generate 100mb|1gb DIRECTORY          only generate a site and its packages (for experiments)
+// Installatron.Bench phase NAME ARGS...                    one measured phase (run in a child process by "run")
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["phase", ..])
+{
+    return await Phases.RunAsync(args);
+}
+
+if (args is ["generate", var name, var directory])
+{
+    var generated = SiteGenerator.Generate(directory, SiteSize.Parse(name));
+    Console.WriteLine(generated);
+    return 0;
+}
+
+if (args is not ["run", var which, ..])
+{
+    Console.Error.WriteLine("usage: Installatron.Bench run 100mb|1gb|both [work-directory] | generate 100mb|1gb DIRECTORY");
+    return 2;
+}
+
+var work = args.Length > 2 ? args[2] : Path.Join(Path.GetTempPath(), "installatron-bench");
+var sizes = which == "both" ? [SiteSize.Small, SiteSize.Large] : new[] { SiteSize.Parse(which) };
+var results = new List<(SiteSize Size, GeneratedSite Site, IReadOnlyList<PhaseResult> Rows)>();
+try
+{
+    foreach (var size in sizes)
+    {
+        var runner = new Runner(work);
+        var site = await runner.RunAsync(size);
+        results.Add((size, site, runner.Rows));
+    }
+}
+finally
+{
+    if (Directory.Exists(work))
+    {
+        Directory.Delete(work, recursive: true);
+    }
+}
+
+var table = new StringBuilder();
+table.AppendLine($"| phase | {string.Join(" | ", results.Select(r => $"{r.Size.Name} wall (s) | {r.Size.Name} peak RSS (MB)"))} |");
+table.AppendLine($"|---|{string.Concat(results.Select(_ => "---:|---:|"))}");
+foreach (var phase in results[0].Rows.Select(r => r.Phase))
+{
+    table.Append($"| {phase} |");
+    foreach (var (_, _, rows) in results)
+    {
+        var row = rows.First(r => r.Phase == phase);
+        table.Append(CultureInfo.InvariantCulture, $" {row.Seconds:0.00} | {row.PeakRssMb:0} |");
+    }
+
+    table.AppendLine();
+}
+
+table.AppendLine();
+foreach (var (size, site, rows) in results)
+{
+    table.AppendLine(CultureInfo.InvariantCulture,
+        $"- {size.Name}: {site.Files:N0} files, {site.Bytes / 1e6:N0} MB; core {site.CoreFiles:N0} files, update changes {site.Changed:N0}, adds {site.Added:N0}, removes {site.Removed:N0}.");
+    foreach (var row in rows.Where(r => r.Note.Contains(' ', StringComparison.Ordinal)))
+    {
+        table.AppendLine(CultureInfo.InvariantCulture, $"  - {row.Phase}: {row.Note}");
+    }
+}
+
+Console.WriteLine(table);
+return 0;

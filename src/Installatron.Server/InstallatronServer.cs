@@ -2,16 +2,29 @@ using Installatron.Core;
 using Installatron.Core.Storage;
 using Installatron.Server.Azurite;
 using Installatron.Server.Demo;
+using Installatron.Server.Durable;
+using Microsoft.DurableTask;
 
 namespace Installatron.Server;
 
 /// <summary>
 /// The standalone host: the API on Kestrel, with its own Azurite when no storage account is configured, a development
-/// key when none is set, and the seed's demo data.
+/// key when none is set, the seed's demo data, and the Durable Task runtime (<see cref="DurableRuntime"/>) running the
+/// product's orchestrations.
 /// </summary>
 public static class InstallatronServer
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, TextWriter log, CancellationToken cancellationToken = default)
+    /// <summary>The product's orchestrations and activities, which every server hosts (none yet).</summary>
+    public static void RegisterDurableTasks(DurableTaskRegistry registry)
+    {
+    }
+
+    public static Task<WebApplication> BuildAsync(string[] args, TextWriter log, CancellationToken cancellationToken = default) =>
+        BuildAsync(args, log, RegisterDurableTasks, cancellationToken);
+
+    /// <summary>The server, hosting the orchestrations and activities <paramref name="registerDurableTasks"/> adds.</summary>
+    public static async Task<WebApplication> BuildAsync(
+        string[] args, TextWriter log, Action<DurableTaskRegistry> registerDurableTasks, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
@@ -30,40 +43,42 @@ public static class InstallatronServer
             configuration[StorageAccount.SettingName] = azurite.ConnectionString;
         }
 
-        var keys = configuration.GetSection(InstallatronOptions.Section);
-        if (string.IsNullOrEmpty(keys["Key"]) && string.IsNullOrEmpty(keys["Key2"]))
+        try
         {
-            keys["Key"] = DevelopmentKey.LoadOrCreate(settings.DataPath);
-        }
+            var keys = configuration.GetSection(InstallatronOptions.Section);
+            if (string.IsNullOrEmpty(keys["Key"]) && string.IsNullOrEmpty(keys["Key2"]))
+            {
+                keys["Key"] = DevelopmentKey.LoadOrCreate(settings.DataPath);
+            }
 
-        builder.Services.AddInstallatronCore(configuration);
-        builder.Services.AddSingleton<DemoData>();
+            builder.Services.AddInstallatronCore(configuration);
+            builder.Services.AddInstallatronDurableRuntime(configuration, registerDurableTasks);
+            builder.Services.AddSingleton<DemoData>();
 
-        var app = builder.Build();
-        if (azurite is not null)
-        {
-            app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        }
-
-        app.MapInstallatronRoutes();
-        if (settings.DemoData)
-        {
-            try
+            var app = builder.Build();
+            app.MapInstallatronRoutes();
+            if (settings.DemoData)
             {
                 await app.Services.GetRequiredService<DemoData>().EnsureAsync(settings.DataPath, cancellationToken);
             }
-            catch
+
+            if (azurite is not null)
             {
-                if (azurite is not null)
-                {
-                    await azurite.DisposeAsync();
-                }
-
-                throw;
+                // After the hosted services (the Durable Task worker, then its sidecar) have stopped.
+                app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
             }
-        }
 
-        return app;
+            return app;
+        }
+        catch
+        {
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     public static void PrintWelcome(WebApplication app, TextWriter output)

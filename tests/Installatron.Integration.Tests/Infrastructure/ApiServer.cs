@@ -7,13 +7,14 @@ using Installatron.Core.Storage;
 using Installatron.Server;
 using Installatron.Server.Demo;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Installatron.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The real standalone server on a free loopback port, over the shared Azurite, with tables, data folder and keys of
-/// its own, and the seed's demo data. One per test.
+/// The real standalone server on a free loopback port, over the shared Azurite, with tables, task hub, data folder and
+/// keys of its own, and the seed's demo data. One per test.
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
@@ -45,7 +46,9 @@ public sealed class ApiServer : IAsyncDisposable
 
     public string DemoSitePath => Path.Combine(DataPath, "demo", "home", DemoData.User, "public_html", "staging");
 
-    public static async Task<ApiServer> StartAsync(bool demoData = true)
+    /// <param name="durableTasks">The orchestrations and activities to host instead of the product's.</param>
+    /// <param name="settings">More command-line settings (<c>--Name</c>, value, …).</param>
+    public static async Task<ApiServer> StartAsync(bool demoData = true, Action<DurableTaskRegistry>? durableTasks = null, string[]? settings = null)
     {
         var azurite = await SharedAzurite.GetAsync();
         var dataPath = TestIds.NewTempDirectory();
@@ -57,10 +60,12 @@ public sealed class ApiServer : IAsyncDisposable
             "--Installatron:Key", Key,
             "--Installatron:Key2", Key2,
             "--Installatron:TablePrefix", prefix,
+            "--Installatron:TaskHub", prefix,
             "--Installatron:DataPath", dataPath,
             "--Installatron:DemoData", demoData ? "true" : "false",
             "--Logging:LogLevel:Default", "Warning",
-        ], TextWriter.Null);
+            .. settings ?? [],
+        ], TextWriter.Null, durableTasks ?? InstallatronServer.RegisterDurableTasks);
         await app.StartAsync();
         return new ApiServer(app, dataPath, prefix);
     }

@@ -38,6 +38,8 @@ public static class AppSettings
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingUse.SetByBicep, "Entra ID authentication for Application Insights (local auth is disabled)."),
         new("Installatron__DataPath", SettingUse.LocalOnly, "Standalone server: folder for Azurite's data, the demo sites and the development key (default: .data in the repository)."),
         new("Installatron__DemoData", SettingUse.LocalOnly, "Standalone server: 'false' to start without the seed's demo user, install and catalog."),
+        new("Installatron__TaskHub", SettingUse.LocalOnly, "Standalone server: Durable task hub name (default 'installatron'; the Functions app's is hubName in host.json)."),
+        new("Installatron__DurableLockTimeout", SettingUse.LocalOnly, "Standalone server: how long work in flight at a crash waits before it is redelivered (default 00:00:30)."),
         new("Installatron__ToolRoot", SettingUse.LocalOnly, "Standalone server: folder with package-lock.json for Azurite (default: the repository root)."),
     ];
 }

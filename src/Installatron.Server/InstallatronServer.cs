@@ -14,10 +14,8 @@ namespace Installatron.Server;
 /// </summary>
 public static class InstallatronServer
 {
-    /// <summary>The product's orchestrations and activities, which every server hosts (none yet).</summary>
-    public static void RegisterDurableTasks(DurableTaskRegistry registry)
-    {
-    }
+    /// <summary>The product's orchestrations and activities, which every server hosts.</summary>
+    public static void RegisterDurableTasks(DurableTaskRegistry registry) => registry.AddInstallatronWorkflow();
 
     public static Task<WebApplication> BuildAsync(string[] args, TextWriter log, CancellationToken cancellationToken = default) =>
         BuildAsync(args, log, RegisterDurableTasks, cancellationToken);

@@ -87,6 +87,37 @@ public sealed class WorkflowTests
     }
 
     [Fact]
+    public async Task Update_RemoteBackupLocation_UploadedAndRestoredFromBlob()
+    {
+        await using var harness = await WorkflowHarness.StartAsync();
+        await harness.ChangeInstallAsync(i => i with { Bkloc = "offsite1" });
+        var before = SiteFiles.Hash(harness.SitePath);
+        var localBackups = Path.Combine(harness.DataPath, "demo", "home", DemoData.User, ".appdata", "backups");
+        // Lose the local copy before the failure: the revert must fetch the archive from the backups container.
+        harness.Faults.OnPoint = point =>
+        {
+            if (point == UpdateFaults.BeforeVerify)
+            {
+                Directory.Delete(localBackups, recursive: true);
+            }
+        };
+        harness.Faults.FailAt(UpdateFaults.BeforeVerify);
+
+        var envelope = await harness.UpdateAsync("{}");
+
+        Assert.Equal(TaskStatuses.Reverted, Assert.IsType<UpdateTask>(envelope.Data).Status);
+        Assert.Equal(before, SiteFiles.Hash(harness.SitePath));
+        var tables = harness.Services.GetRequiredService<Core.Storage.InstallatronTables>();
+        var blobs = new List<string>();
+        await foreach (var blob in tables.BackupBlobs.GetBlobsAsync())
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.Equal([$"{DemoData.InstallId}/{Assert.IsType<UpdateTask>(envelope.Data).Id}.tar.gz"], blobs);
+    }
+
+    [Fact]
     public async Task Update_FailureWithoutBackup_FailedAndMarkedIncomplete()
     {
         await using var harness = await WorkflowHarness.StartAsync();

@@ -150,10 +150,14 @@ public sealed class TestFaults : UpdateFaults
 
     public string? GateAt { get; set; }
 
+    /// <summary>Runs at a point, before any failure injected there.</summary>
+    public Action<string>? OnPoint { get; set; }
+
     public void FailAt(string point) => _failAt = point;
 
     public override async Task AtAsync(string point, string taskId, CancellationToken cancellationToken)
     {
+        OnPoint?.Invoke(point);
         if (point == GateAt && Gate is not null)
         {
             await Gate.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);

@@ -97,7 +97,7 @@ public static class InstallatronServer
 
                 Try the seed's first example:
                   curl -X POST {url}/installs/{DemoData.InstallId}/update \
-                    -H "X-API-KEY: $(cat {generatedKey})" -H 'Content-Type: application/json' \
+                    -H "X-API-KEY: {(File.Exists(generatedKey) ? $"$(cat {generatedKey})" : "<your Installatron__Key>")}" -H 'Content-Type: application/json' \
                     -d '{"{"}"user": "{DemoData.User}", "dryrun": "input"{"}"}'
                 """);
         }

@@ -75,6 +75,22 @@ public sealed class AdminRoutesTests
         (await server.PostJsonAsync("/installs", body)).AssertEnvelope(409, ErrorCodes.InstallExists, "path");
     }
 
+    [Fact]
+    public async Task ImportInstall_WordPressWithoutLists_PluginsAndThemesReadFromTheSite()
+    {
+        await using var server = await ApiServer.StartAsync();
+        var site = Path.Combine(server.DataPath, "demo", "home", DemoData.User, "public_html", "shop");
+        DemoWordPress.WriteSite(site, "6.7.2", "http://website.com/shop");
+        var body = $$"""{"user": "{{DemoData.User}}", "application": "wordpress", "version": "6.7.2", "path": "{{site}}", "url": "http://website.com/shop"}""";
+
+        var data = (await server.PostJsonAsync("/installs", body)).AssertEnvelope(201, null).Data;
+
+        var plugins = data.GetProperty("plugins").EnumerateArray().Select(p => (p.GetProperty("id").GetString(), p.GetProperty("version").GetString())).ToList();
+        Assert.Equal([("akismet", "5.3.6"), ("limit-login-attempts-reloaded", "2.26.18")], plugins);
+        var themes = data.GetProperty("themes").EnumerateArray().Select(t => (t.GetProperty("id").GetString(), t.GetProperty("version").GetString())).ToList();
+        Assert.Equal([("twentytwentyfive", "1.1"), ("twentytwentythree", "1.6")], themes);
+    }
+
     [Theory]
     [InlineData("missing-folder", "http://website.com/x", ErrorCodes.FailedFilesystemDirectory, "path", 500)]
     [InlineData("staging", "http://elsewhere.com/x", ErrorCodes.FailedWebsiteVhost, "url", 500)]

@@ -59,6 +59,20 @@ public sealed class WorkflowTests
         Assert.Equal(core, await File.ReadAllTextAsync(Path.Combine(harness.SitePath, "wp-includes", "version.php")));
     }
 
+    [Fact]
+    public async Task Update_AllPlugins_SkipsThoseWithAutoupNoneUnlessNamed()
+    {
+        await using var harness = await WorkflowHarness.StartAsync();
+        await harness.ChangeInstallAsync(i => i with { Plugins = [.. i.Plugins.Select(p => p.Id == "akismet" ? p with { Autoup = "none" } : p)] });
+
+        var all = Assert.IsType<Install>((await harness.UpdateAsync("""{"version": "current", "plugins": []}""")).Data);
+        Assert.Equal("5.3.6", all.Plugins.Single(p => p.Id == "akismet").Version);
+
+        var named = Assert.IsType<Install>((await harness.UpdateAsync("""{"version": "current", "plugins": ["akismet"]}""")).Data);
+        Assert.Equal("5.3.7", named.Plugins.Single(p => p.Id == "akismet").Version);
+        Assert.Equal("none", named.Plugins.Single(p => p.Id == "akismet").Autoup);
+    }
+
     [Theory]
     [InlineData(UpdateFaults.BeforeApply, ErrorCodes.FailedUpdate)]
     [InlineData(UpdateFaults.AfterCoreApplied, ErrorCodes.FailedUpdate)]

@@ -95,8 +95,12 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             LinkAdmin = fields.String("link_admin") ?? (application == Applications.WordPress ? "wp-admin" : ""),
             Parent = fields.String("parent") ?? "",
             Stage = fields.String("stage") ?? "",
-            Plugins = Items<PluginInfo>(fields, "plugins", p => p.Id, p => p.Autoup),
-            Themes = Items<ThemeInfo>(fields, "themes", t => t.Id, t => t.Autoup),
+            Plugins = fields.Has("plugins") || application != Applications.WordPress
+                ? Items<PluginInfo>(fields, "plugins", p => p.Id, p => p.Autoup)
+                : Applications.RefreshPlugins(path, []),
+            Themes = fields.Has("themes") || application != Applications.WordPress
+                ? Items<ThemeInfo>(fields, "themes", t => t.Id, t => t.Autoup)
+                : Applications.RefreshThemes(path, []),
             TimeCreated = fields.Long("time_created", now),
             TimeUpdated = now,
         };

@@ -22,8 +22,8 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
         var context = await access.ResolveAsync(installId, request.User, cancellationToken);
         var install = context.Install.Value;
 
-        var plugins = Select(install, install.Plugins, p => p.Id, request.Plugins, request.PluginsField, "plugin");
-        var themes = Select(install, install.Themes, t => t.Id, request.Themes, request.ThemesField, "theme");
+        var plugins = Select(install, install.Plugins, p => p.Id, p => p.Autoup, request.Plugins, request.PluginsField, "plugin");
+        var themes = Select(install, install.Themes, t => t.Id, t => t.Autoup, request.Themes, request.ThemesField, "theme");
 
         var versions = await catalog.ListVersionsAsync(install.Application, cancellationToken);
         // Requirements are the site's: the environment of the account that owns it, whoever acts.
@@ -31,9 +31,12 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
         return new ValidatedUpdate(request, context, target, plugins, themes);
     }
 
-    /// <summary><c>null</c> → none; <c>[]</c> → all of the install's items; a list → those, each of which must exist.</summary>
+    /// <summary>
+    /// <c>null</c> → none; <c>[]</c> → all of the install's items whose own <c>autoup</c> is not <c>none</c>; a list →
+    /// exactly those, each of which must exist.
+    /// </summary>
     private static IReadOnlyList<T> Select<T>(
-        Install install, IReadOnlyList<T> items, Func<T, string> idOf, IReadOnlyList<string>? requested, string field, string kind)
+        Install install, IReadOnlyList<T> items, Func<T, string> idOf, Func<T, string> autoupOf, IReadOnlyList<string>? requested, string field, string kind)
     {
         if (requested is null)
         {
@@ -47,7 +50,7 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
 
         if (requested.Count == 0)
         {
-            return items;
+            return items.Where(item => autoupOf(item) != "none").ToList();
         }
 
         var unknown = requested.FirstOrDefault(id => !items.Any(item => idOf(item) == id));

@@ -63,8 +63,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
-                Plugins = install.Plugins.Select(p => task.Applied.FirstOrDefault(a => a.Kind == "plugin" && a.Id == p.Id) is { } a ? p with { Version = a.To } : p).ToList(),
-                Themes = install.Themes.Select(t => task.Applied.FirstOrDefault(a => a.Kind == "theme" && a.Id == t.Id) is { } a ? t with { Version = a.To } : t).ToList(),
+                Plugins = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshPlugins(install.Path, install.Plugins) : install.Plugins,
+                Themes = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshThemes(install.Path, install.Themes) : install.Themes,
             },
             // A second run after a crash finds its failure recorded and changes nothing.
             _ when install.Failures.Any(f => f.Task == task.Id) => install,

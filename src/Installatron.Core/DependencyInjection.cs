@@ -40,11 +40,15 @@ public static class DependencyInjection
         services.AddSingleton<UpdateStarter>();
         services.AddSingleton<UpdateWork>();
         services.AddSingleton<PackageApplier>();
+        services.AddSingleton<SiteHealth>();
+        services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
         services.TryAddSingleton<UpdateFaults>();
         services.AddTransient<PreflightActivity>();
         services.AddTransient<BackupActivity>();
         services.AddTransient<ApplyActivity>();
         services.AddTransient<VerifyActivity>();
+        services.AddTransient<HealthCheckActivity>();
         services.AddTransient<RevertActivity>();
         services.AddTransient<FinalizeActivity>();
 
@@ -63,6 +67,7 @@ public static class DependencyInjection
         .AddActivity<BackupActivity>()
         .AddActivity<ApplyActivity>()
         .AddActivity<VerifyActivity>()
+        .AddActivity<HealthCheckActivity>()
         .AddActivity<RevertActivity>()
         .AddActivity<FinalizeActivity>();
 }

@@ -32,6 +32,10 @@ public sealed class WorkflowFunctions
     public Task<bool> Verify([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<VerifyActivity, UpdateInput, bool>(context, TaskNames.Verify, input);
 
+    [Function(TaskNames.HealthCheck)]
+    public Task<string> HealthCheck([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<HealthCheckActivity, UpdateInput, string>(context, TaskNames.HealthCheck, input);
+
     [Function(TaskNames.Revert)]
     public Task<bool> Revert([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<RevertActivity, UpdateInput, bool>(context, TaskNames.Revert, input);

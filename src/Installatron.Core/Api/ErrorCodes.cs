@@ -49,6 +49,7 @@ public static class ErrorCodes
     public const string FailedBackup = "failed_backup";
     public const string FailedUpdate = "failed_update";
     public const string FailedVerify = "failed_verify";
+    public const string FailedHealthCheck = "failed_health_check";
     public const string FailedRevert = "failed_revert";
     public const string InternalError = "internal_error";
 
@@ -83,6 +84,7 @@ public static class ErrorCodes
         [FailedBackup] = 500,
         [FailedUpdate] = 500,
         [FailedVerify] = 500,
+        [FailedHealthCheck] = 500,
         [FailedRevert] = 500,
         [InternalError] = 500,
     };

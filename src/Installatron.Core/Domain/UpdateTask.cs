@@ -11,6 +11,11 @@ public sealed record UpdateTask
     public required string Application { get; init; }
     public string Status { get; init; } = TaskStatuses.Queued;
     public string Step { get; init; } = TaskSteps.Queued;
+
+    /// <summary>The site's health before the update (healthy, unhealthy, unreachable); it is judged afterwards only if healthy.</summary>
+    public string? HealthBefore { get; init; }
+
+    public string? HealthAfter { get; init; }
     public int Progress { get; init; }
     public required string VersionFrom { get; init; }
 
@@ -56,6 +61,7 @@ public static class TaskSteps
     public const string Backup = "backup";
     public const string Apply = "apply";
     public const string Verify = "verify";
+    public const string Health = "health";
     public const string Revert = "revert";
     public const string Finalize = "finalize";
     public const string Done = "done";

@@ -17,6 +17,7 @@ public static class TaskNames
     public const string Backup = "UpdateBackup";
     public const string Apply = "UpdateApply";
     public const string Verify = "UpdateVerify";
+    public const string HealthCheck = "UpdateHealthCheck";
     public const string Revert = "UpdateRevert";
     public const string Finalize = "UpdateFinalize";
 }

@@ -45,6 +45,7 @@ public sealed class UpdateInstallOrchestrator : TaskOrchestrator<UpdateInput, Up
         {
             await context.CallActivityAsync(TaskNames.Apply, input, Retry);
             await context.CallActivityAsync(TaskNames.Verify, input, Retry);
+            await context.CallActivityAsync<string>(TaskNames.HealthCheck, input, Retry);
         }
         catch (TaskFailedException failure)
         {

@@ -6,7 +6,7 @@ namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>Re-checks, when the update actually starts, everything the request was checked for. Reads only.</summary>
 [DurableTask(TaskNames.Preflight)]
-public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight) : TaskActivity<UpdateInput, PreflightReport>
+public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight, SiteHealth health) : TaskActivity<UpdateInput, PreflightReport>
 {
     public override async Task<PreflightReport> RunAsync(TaskActivityContext context, UpdateInput input)
     {
@@ -17,13 +17,19 @@ public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight
             throw new UpdateStepException(ErrorCodes.InvalidArgumentVersion, $"Version {state.Task.Value.VersionTo} was removed from the catalog.");
         }
 
+        PreflightReport report;
         try
         {
-            return await preflight.RunAsync(state.Install.Value, state.Owner, state.Target, input.Backup, testConnections: false, CancellationToken.None);
+            report = await preflight.RunAsync(state.Install.Value, state.Owner, state.Target, input.Backup, testConnections: false, CancellationToken.None);
         }
         catch (ApiRefusal refusal)
         {
             throw UpdateStepException.From(refusal);
         }
+
+        // The baseline the health check after the update is judged against.
+        var before = await health.CheckAsync(state.Install.Value, CancellationToken.None);
+        await work.ChangeTaskAsync(input.TaskId, t => t with { HealthBefore = before.State }, CancellationToken.None);
+        return report;
     }
 }

@@ -1,0 +1,93 @@
+using System.Net.Sockets;
+using Installatron.Core.Domain;
+
+namespace Installatron.Core.Workflow;
+
+/// <summary>How an application shows it works, and the step it needs after new core files (WordPress: its database upgrade).</summary>
+public sealed record HealthRecipe(IReadOnlyList<string> Paths, string? UpgradePath, IReadOnlyList<string> FatalMarkers)
+{
+    public static readonly HealthRecipe WordPress = new(
+        ["", "wp-login.php"],
+        "wp-admin/upgrade.php?step=1",
+        ["Fatal error", "Parse error", "There has been a critical error on this website", "Error establishing a database connection"]);
+
+    public static readonly HealthRecipe None = new([""], null, ["Fatal error", "Parse error"]);
+
+    public static HealthRecipe For(string application) => application == Applications.WordPress ? WordPress : None;
+}
+
+public static class HealthStates
+{
+    public const string Healthy = "healthy";
+    public const string Unhealthy = "unhealthy";
+    public const string Unreachable = "unreachable";
+}
+
+/// <summary>What one health check saw.</summary>
+public sealed record HealthReport(string State, string Detail);
+
+/// <summary>
+/// Requests the install's pages over HTTP: healthy when each answers 2xx without a fatal-error marker. A site that
+/// cannot be reached at all (no DNS, connection refused) is "unreachable", which is not a failure by itself: the
+/// update compares the state after it with the state before it.
+/// </summary>
+public sealed class SiteHealth(IHttpClientFactory clients)
+{
+    public const string ClientName = "site-health";
+    private const int MaxBodyChars = 256 * 1024;
+
+    public async Task<HealthReport> CheckAsync(Install install, CancellationToken cancellationToken)
+    {
+        var recipe = HealthRecipe.For(install.Application);
+        var client = clients.CreateClient(ClientName);
+        foreach (var path in recipe.Paths)
+        {
+            var url = UrlOf(install, path);
+            try
+            {
+                using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                var body = await ReadStartAsync(response, cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new HealthReport(HealthStates.Unhealthy, $"{url} answered {(int)response.StatusCode}.");
+                }
+
+                if (recipe.FatalMarkers.FirstOrDefault(marker => body.Contains(marker, StringComparison.OrdinalIgnoreCase)) is { } marker)
+                {
+                    return new HealthReport(HealthStates.Unhealthy, $"{url} shows \"{marker}\".");
+                }
+            }
+            catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError)
+            {
+                return new HealthReport(HealthStates.Unreachable, $"{url} cannot be reached ({e.HttpRequestError}).");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new HealthReport(HealthStates.Unhealthy, $"{url} did not answer in time.");
+            }
+        }
+
+        return new HealthReport(HealthStates.Healthy, $"{string.Join(", ", recipe.Paths.Select(p => "/" + p))} answered 2xx without errors.");
+    }
+
+    /// <summary>Runs the application's post-update step (WordPress: <c>wp-admin/upgrade.php?step=1</c>, its database upgrade).</summary>
+    public async Task RunUpgradeStepAsync(Install install, CancellationToken cancellationToken)
+    {
+        if (HealthRecipe.For(install.Application).UpgradePath is not { } path)
+        {
+            return;
+        }
+
+        using var response = await clients.CreateClient(ClientName).GetAsync(UrlOf(install, path), cancellationToken);
+    }
+
+    private static string UrlOf(Install install, string path) => install.Url.TrimEnd('/') + "/" + path;
+
+    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var buffer = new char[MaxBodyChars];
+        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+        return new string(buffer, 0, read);
+    }
+}

@@ -42,6 +42,22 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public static async Task<WorkflowHarness> StartAsync(int syncWaitSeconds = 60)
     {
+        // The in-memory Durable backend listens on a port it picks at random; on a busy machine that port can be
+        // taken by another test's server in between. Another pick fixes it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(syncWaitSeconds);
+            }
+            catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<WorkflowHarness> TryStartAsync(int syncWaitSeconds)
+    {
         var azurite = await SharedAzurite.GetAsync();
         var dataPath = TestIds.NewTempDirectory();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -63,7 +79,17 @@ public sealed class WorkflowHarness : IAsyncDisposable
                 services.AddInMemoryDurableTask(registry => registry.AddInstallatronWorkflow());
             })
             .Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            Directory.Delete(dataPath, recursive: true);
+            throw;
+        }
+
         await host.Services.GetRequiredService<DemoData>().EnsureAsync(dataPath, CancellationToken.None);
         return new WorkflowHarness(host, dataPath);
     }

@@ -175,19 +175,68 @@ public sealed class MySqlDatabaseTests(MariaDbServer server)
     }
 
     [Fact]
-    public async Task RestoreTables_TamperedDump_ThrowsFailedDatabaseDump()
+    public async Task RestoreTables_TamperedSeekableDump_ThrowsFailedDatabaseDumpAndDropsNothing()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await WordPressTables.CreateAsync(connection);
+        var database = new MySqlDatabase(connection);
+        using var dump = new MemoryStream();
+        await database.DumpTablesAsync(["wp_options", "wp_users"], dump, Ct);
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(dump.ToArray()).Replace("\"admin\"", "\"root\"", StringComparison.Ordinal));
+        await TestSql.ExecuteAsync(connection, "UPDATE wp_options SET option_value = 'live' WHERE option_name = 'siteurl'");
+        var live = await database.ChecksumTablesAsync(["wp_options", "wp_users"], Ct);
+
+        var error = await Assert.ThrowsAsync<DatabaseException>(() => database.RestoreTablesAsync(new MemoryStream(tampered), Ct));
+
+        Assert.Equal(DatabaseErrors.Dump, error.Errcode);
+        Assert.Contains("wp_users", error.Message, StringComparison.Ordinal);
+        Assert.Equal(live, await database.ChecksumTablesAsync(["wp_options", "wp_users"], Ct));
+    }
+
+    [Fact]
+    public async Task RestoreTables_TamperedForwardOnlyDump_ThrowsFailedDatabaseDump()
     {
         var connection = await server.CreateDatabaseAsync();
         await WordPressTables.CreateAsync(connection);
         var database = new MySqlDatabase(connection);
         using var dump = new MemoryStream();
         await database.DumpTablesAsync(["wp_users"], dump, Ct);
-        var tampered = Encoding.UTF8.GetString(dump.ToArray()).Replace("\"admin\"", "\"root\"", StringComparison.Ordinal);
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(dump.ToArray()).Replace("\"admin\"", "\"root\"", StringComparison.Ordinal));
 
-        var error = await Assert.ThrowsAsync<DatabaseException>(() => database.RestoreTablesAsync(new MemoryStream(Encoding.UTF8.GetBytes(tampered)), Ct));
+        var error = await Assert.ThrowsAsync<DatabaseException>(() => database.RestoreTablesAsync(new ForwardOnlyStream(tampered), Ct));
 
         Assert.Equal(DatabaseErrors.Dump, error.Errcode);
         Assert.Contains("wp_users", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreTables_ForwardOnlyStream_RestoresTables()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await WordPressTables.CreateAsync(connection);
+        var database = new MySqlDatabase(connection);
+        using var dump = new MemoryStream();
+        var dumped = await database.DumpTablesAsync(WordPressTables.Names, dump, Ct);
+        await TestSql.ExecuteAsync(connection, "DELETE FROM wp_postmeta");
+
+        var restored = await database.RestoreTablesAsync(new ForwardOnlyStream(dump.ToArray()), Ct);
+
+        Assert.Equal(dumped.Tables, restored.Tables);
+        Assert.Equal(dumped.Tables, await database.ChecksumTablesAsync(WordPressTables.Names, Ct));
+    }
+
+    [Fact]
+    public async Task VerifyDump_IntactDump_AnswersItsChecksums()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await WordPressTables.CreateAsync(connection);
+        using var dump = new MemoryStream();
+        var dumped = await new MySqlDatabase(connection).DumpTablesAsync(WordPressTables.Names, dump, Ct);
+
+        dump.Position = 0;
+        var verified = await MySqlDatabase.VerifyDumpAsync(dump, Ct);
+
+        Assert.Equal(dumped.Tables, verified.Tables);
     }
 
     [Fact]
@@ -252,6 +301,17 @@ public sealed class MySqlDatabaseTests(MariaDbServer server)
 
         Assert.Equal(DatabaseErrors.Host, error.Errcode);
         Assert.Contains($"127.0.0.1:{closed.Port}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(connection.Password, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestConnection_UnknownHost_FailedDatabaseHost()
+    {
+        var connection = await server.CreateDatabaseAsync();
+
+        var error = await Assert.ThrowsAsync<DatabaseException>(() => new MySqlDatabase(connection with { Host = "no-such-host.invalid" }).TestConnectionAsync(Ct));
+
+        Assert.Equal(DatabaseErrors.Host, error.Errcode);
         Assert.DoesNotContain(connection.Password, error.ToString(), StringComparison.Ordinal);
     }
 

@@ -66,13 +66,39 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
     }
 
     /// <summary>
+    /// Reads a whole dump without touching any database and checks its structure, its completion line and every
+    /// table's rows against the table's checksum; throws <c>failed_database_dump</c> when any of that fails.
+    /// </summary>
+    public static async Task<TableDumpResult> VerifyDumpAsync(Stream input, CancellationToken cancellationToken)
+    {
+        using var reader = new TableDumpReader(input);
+        await reader.ReadStartAsync(cancellationToken);
+        while (await reader.ReadTableAsync(cancellationToken) is not null)
+        {
+            while (await reader.ReadRowAsync(cancellationToken) is not null)
+            {
+            }
+        }
+
+        return new TableDumpResult([.. reader.Tables]);
+    }
+
+    /// <summary>
     /// Replaces every table in the dump with its dumped state: <c>DROP TABLE IF EXISTS</c>, the dumped CREATE statement,
     /// then the rows in batched multi-row INSERTs, with foreign key checks off. Tables not in the dump are not touched.
-    /// Each table's rows are checked against the dump's checksum as they are read, and the restored table is checksummed
-    /// again afterwards; a mismatch throws <c>failed_database_dump</c>. Running it twice gives the same tables.
+    /// A seekable <paramref name="input"/> is verified whole first (<see cref="VerifyDumpAsync"/>), so a corrupt dump
+    /// drops nothing; a stream that cannot seek is checked table by table as it is read. Every restored table is
+    /// checksummed again afterwards; a mismatch throws <c>failed_database_dump</c>. Running it twice gives the same tables.
     /// </summary>
     public async Task<TableDumpResult> RestoreTablesAsync(Stream input, CancellationToken cancellationToken)
     {
+        if (input.CanSeek)
+        {
+            var start = input.Position;
+            await VerifyDumpAsync(input, cancellationToken);
+            input.Position = start;
+        }
+
         await using var connection = await OpenAsync(cancellationToken);
         return await RunAsync("restore", async () =>
         {

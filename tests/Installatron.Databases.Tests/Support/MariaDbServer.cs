@@ -53,17 +53,30 @@ public sealed class MariaDbServer : IAsyncLifetime
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("mariadbd did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        try
+        {
+            await WaitUntilReadyAsync(_process);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(Process process)
+    {
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
 
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"mariadbd exited with code {_process.ExitCode}: {ErrorLogTail()}");
+                throw new InvalidOperationException($"mariadbd exited with code {process.ExitCode}: {ErrorLogTail()}");
             }
 
             try
@@ -81,17 +94,21 @@ public sealed class MariaDbServer : IAsyncLifetime
         await RootExecuteAsync("DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;");
     }
 
-    /// <summary>A new database and a user with a password granted on it alone, reached over TCP.</summary>
+    /// <summary>
+    /// A new database and a user granted on it alone, reached over TCP; the password holds the characters that break
+    /// naive connection strings and SQL (<c>; = ' " \</c>, a space, non-ASCII).
+    /// </summary>
     public async Task<DatabaseConnection> CreateDatabaseAsync()
     {
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
         var name = "db_" + suffix;
         var user = "u_" + suffix;
-        var password = "Pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var password = "Pw;='\" \\ é-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         await RootExecuteAsync(
             $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; " +
-            $"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'; " +
-            $"GRANT ALL ON `{name}`.* TO '{user}'@'%';");
+            $"CREATE USER '{user}'@'%' IDENTIFIED BY ?; " +
+            $"GRANT ALL ON `{name}`.* TO '{user}'@'%';",
+            password);
         return new DatabaseConnection("127.0.0.1", Port, name, user, password);
     }
 
@@ -133,10 +150,15 @@ public sealed class MariaDbServer : IAsyncLifetime
         }
     }
 
-    private async Task RootExecuteAsync(string sql)
+    private async Task RootExecuteAsync(string sql, params object[] parameters)
     {
         await using var connection = await OpenRootAsync();
         await using var command = new MySqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new MySqlParameter { Value = parameter });
+        }
+
         await command.ExecuteNonQueryAsync();
     }
 

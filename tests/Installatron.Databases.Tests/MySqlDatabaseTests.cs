@@ -144,6 +144,26 @@ public sealed class MySqlDatabaseTests(MariaDbServer server)
     }
 
     [Fact]
+    public async Task DumpTables_LargeBlobs_BatchedBySizeRoundTrip()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await TestSql.ExecuteAsync(connection,
+            "CREATE TABLE wp_media (id int NOT NULL PRIMARY KEY, data longblob NOT NULL, caption longtext NOT NULL); " +
+            "INSERT INTO wp_media SELECT seq, REPEAT(UNHEX(SHA2(seq, 256)), 25000), REPEAT('€', 100000) FROM seq_1_to_12");
+        var database = new MySqlDatabase(connection);
+        using var dump = new MemoryStream();
+        var dumped = await database.DumpTablesAsync(["wp_media"], dump, Ct);
+        await TestSql.ExecuteAsync(connection, "UPDATE wp_media SET data = 'x' WHERE id = 12");
+
+        dump.Position = 0;
+        await database.RestoreTablesAsync(dump, Ct);
+
+        Assert.Equal(12, dumped.Tables[0].Rows);
+        Assert.Equal(dumped.Tables, await database.ChecksumTablesAsync(["wp_media"], Ct));
+        Assert.Equal(800_000L, Convert.ToInt64(await TestSql.ScalarAsync(connection, "SELECT LENGTH(data) FROM wp_media WHERE id = 12")));
+    }
+
+    [Fact]
     public async Task DumpTables_TableWithoutPrimaryKey_ChecksumIsStable()
     {
         var connection = await server.CreateDatabaseAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using MySqlConnector;
@@ -12,7 +13,7 @@ namespace Installatron.Core.Databases;
 public sealed class MySqlDatabase(DatabaseConnection connection)
 {
     private const int InsertBatchRows = 1000;
-    private const int InsertBatchBytes = 4 * 1024 * 1024;
+    private const long InsertBatchBytes = 4 * 1024 * 1024;
 
     public DatabaseConnection Connection { get; } = connection;
 
@@ -107,6 +108,9 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
                 "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', " +
                 "SESSION FOREIGN_KEY_CHECKS = 0, SESSION UNIQUE_CHECKS = 0, SESSION max_sort_length = 8388608",
                 cancellationToken);
+            // A statement must fit the server's max_allowed_packet (MariaDB's default is 16 MB, old servers' 1 MB).
+            await using var packet = new MySqlCommand("SELECT @@max_allowed_packet", connection);
+            var batchBytes = Math.Min(InsertBatchBytes, Convert.ToInt64(await packet.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) / 2);
             using var reader = new TableDumpReader(input);
             await reader.ReadStartAsync(cancellationToken);
             while (await reader.ReadTableAsync(cancellationToken) is { } table)
@@ -114,7 +118,7 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
                 await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {Sql.Quote(table.Name)}", cancellationToken);
                 await ExecuteAsync(connection, table.CreateStatement, cancellationToken);
                 await ExecuteAsync(connection, "START TRANSACTION", cancellationToken);
-                await InsertRowsAsync(connection, table, reader, cancellationToken);
+                await InsertRowsAsync(connection, table, reader, batchBytes, cancellationToken);
                 await ExecuteAsync(connection, "COMMIT", cancellationToken);
 
                 var expected = reader.EndOfTable!;
@@ -162,7 +166,7 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
         return hasher.Finish();
     }
 
-    private static async Task InsertRowsAsync(MySqlConnection connection, DumpedTable table, TableDumpReader reader, CancellationToken cancellationToken)
+    private static async Task InsertRowsAsync(MySqlConnection connection, DumpedTable table, TableDumpReader reader, long batchBytes, CancellationToken cancellationToken)
     {
         var prefix = $"INSERT INTO {Sql.Quote(table.Name)} ({string.Join(", ", table.Columns.Select(c => Sql.Quote(c.Name)))}) VALUES ";
         var tuple = "(" + string.Join(", ", Enumerable.Repeat("?", table.Columns.Count)) + ")";
@@ -197,16 +201,18 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
             foreach (var value in values)
             {
                 command.Parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });
+
+                // The size in the statement at worst: an escaped byte takes two, a UTF-16 unit three bytes of UTF-8.
                 bytes += value switch
                 {
-                    byte[] binary => binary.Length * 2L,
-                    string text => text.Length * 2L,
-                    _ => 8,
+                    byte[] binary => 3 + (binary.Length * 2L),
+                    string text => 3 + (text.Length * 3L),
+                    _ => 22,
                 };
             }
 
             rows++;
-            if (rows >= InsertBatchRows || bytes >= InsertBatchBytes)
+            if (rows >= InsertBatchRows || bytes >= batchBytes)
             {
                 await FlushAsync();
             }

@@ -260,6 +260,21 @@ public sealed class MySqlDatabaseTests(MariaDbServer server)
     }
 
     [Fact]
+    public async Task VerifyDump_StatementThatIsNotTheTablesCreate_ThrowsFailedDatabaseDump()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await WordPressTables.CreateAsync(connection);
+        using var dump = new MemoryStream();
+        await new MySqlDatabase(connection).DumpTablesAsync(["wp_users"], dump, Ct);
+        var renamed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(dump.ToArray()).Replace("CREATE TABLE `wp_users`", "CREATE TABLE `wp_other`", StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<DatabaseException>(() => MySqlDatabase.VerifyDumpAsync(new MemoryStream(renamed), Ct));
+
+        Assert.Equal(DatabaseErrors.Dump, error.Errcode);
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestoreTables_TruncatedDump_ThrowsFailedDatabaseDump()
     {
         var connection = await server.CreateDatabaseAsync();

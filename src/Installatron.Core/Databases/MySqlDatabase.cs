@@ -108,6 +108,7 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
                 "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', " +
                 "SESSION FOREIGN_KEY_CHECKS = 0, SESSION UNIQUE_CHECKS = 0, SESSION max_sort_length = 8388608",
                 cancellationToken);
+
             // A statement must fit the server's max_allowed_packet (MariaDB's default is 16 MB, old servers' 1 MB).
             await using var packet = new MySqlCommand("SELECT @@max_allowed_packet", connection);
             var batchBytes = Math.Min(InsertBatchBytes, Convert.ToInt64(await packet.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) / 2);

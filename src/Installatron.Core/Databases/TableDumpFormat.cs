@@ -195,6 +195,11 @@ internal sealed class TableDumpReader(Stream input) : IDisposable
         }
 
         _table = new DumpedTable(name.GetString() ?? throw Invalid("a table has no name"), create.GetString() ?? throw Invalid("a table has no CREATE statement"), list);
+        if (!_table.CreateStatement.StartsWith($"CREATE TABLE {Sql.Quote(_table.Name)} (", StringComparison.Ordinal))
+        {
+            throw Invalid($"the statement of table '{_table.Name}' is not its CREATE TABLE");
+        }
+
         var schema = new TableSchema(_table.Name, _table.CreateStatement, list, []);
         _hasher = new TableHasher(_table.Name, schema.CanonicalCreateStatement, list);
         _values = new object?[list.Count];

@@ -51,6 +51,11 @@ public static class ErrorCodes
     public const string FailedVerify = "failed_verify";
     public const string FailedHealthCheck = "failed_health_check";
     public const string FailedRevert = "failed_revert";
+    public const string FailedDatabaseHost = Databases.DatabaseErrors.Host;
+    public const string FailedDatabaseLogin = Databases.DatabaseErrors.Login;
+    public const string FailedDatabaseTable = Databases.DatabaseErrors.Table;
+    public const string FailedDatabaseDump = Databases.DatabaseErrors.Dump;
+    public const string FailedDatabaseQuery = Databases.DatabaseErrors.Query;
     public const string InternalError = "internal_error";
 
     private static readonly Dictionary<string, int> Statuses = new(StringComparer.Ordinal)
@@ -86,6 +91,11 @@ public static class ErrorCodes
         [FailedVerify] = 500,
         [FailedHealthCheck] = 500,
         [FailedRevert] = 500,
+        [FailedDatabaseHost] = 500,
+        [FailedDatabaseLogin] = 500,
+        [FailedDatabaseTable] = 500,
+        [FailedDatabaseDump] = 500,
+        [FailedDatabaseQuery] = 500,
         [InternalError] = 500,
     };
 

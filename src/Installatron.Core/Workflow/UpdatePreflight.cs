@@ -71,6 +71,18 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
         if (testConnections)
         {
             await backups.ProbeAsync(install, owner, cancellationToken);
+            if (Databases.InstallDatabase.For(install) is { } database)
+            {
+                try
+                {
+                    await new Databases.MySqlDatabase(database).TestConnectionAsync(cancellationToken);
+                }
+                catch (Databases.DatabaseException e)
+                {
+                    throw new ApiRefusal(e.Errcode, null, e.Message);
+                }
+            }
+
             if (target is not null)
             {
                 await catalog.ProbePackageAsync(target, cancellationToken);

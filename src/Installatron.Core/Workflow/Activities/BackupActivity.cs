@@ -1,4 +1,5 @@
 using Installatron.Core.Api;
+using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
@@ -25,6 +26,21 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups) : TaskA
 
         var archive = BackupLocations.ArchivePath(install, state.Owner, input.TaskId);
         Directory.CreateDirectory(Path.GetDirectoryName(archive)!);
+
+        // The database first: if it cannot be dumped, no file is touched and nothing is archived.
+        IReadOnlyList<TableChecksum>? tables = null;
+        if (InstallDatabase.For(install) is { } database)
+        {
+            try
+            {
+                tables = (await InstallDatabase.DumpAsync(database, install.Tables, InstallDatabase.DumpPathFor(archive), CancellationToken.None)).Tables;
+            }
+            catch (DatabaseException e)
+            {
+                throw new UpdateStepException(e.Errcode, $"The database backup failed: {e.Message}");
+            }
+        }
+
         BackupResult result;
         try
         {
@@ -38,7 +54,7 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups) : TaskA
         }
 
         var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
-            install.Version, work.Now, Verified: true);
+            install.Version, work.Now, Verified: true) { Tables = tables };
         await backups.SaveAsync(record, CancellationToken.None);
         await work.ChangeTaskAsync(input.TaskId, t => t with { BackupId = record.Id, Progress = Math.Max(t.Progress, 35) }, CancellationToken.None);
         return record.Id;

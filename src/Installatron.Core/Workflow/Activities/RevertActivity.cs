@@ -1,4 +1,5 @@
 using Installatron.Core.Api;
+using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
@@ -20,9 +21,14 @@ public sealed class RevertActivity(UpdateWork work, BackupStore backups) : TaskA
         try
         {
             var archive = await backups.EnsureLocalAsync(backup, ct);
+            if (backup.Tables is not null && InstallDatabase.For(state.Install.Value) is { } database)
+            {
+                await InstallDatabase.RestoreAsync(database, backup.TablesPath, backup.Tables, ct);
+            }
+
             await SiteRestore.RestoreAsync(archive, state.Install.Value.Path, state.Install.Value.ExcludeFiles, ct);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException or DatabaseException)
         {
             throw new UpdateStepException(ErrorCodes.FailedRevert, $"Restoring {state.Install.Value.Path} from the backup failed: {e.Message}");
         }

@@ -111,6 +111,26 @@ public sealed class WorkflowHarness : IAsyncDisposable
         return result.Envelope;
     }
 
+    /// <summary>POST /installs (import) through the handler.</summary>
+    public async Task<Envelope> ImportAsync(string body)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Headers["X-API-KEY"] = ApiServer.Key;
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        return (await Services.GetRequiredService<InstallsApi>().ImportAsync(context.Request, CancellationToken.None)).Envelope;
+    }
+
+    /// <summary>Publishes a version of an application with its package file, auto-updatable from any older version.</summary>
+    public async Task PublishAsync(string application, string version, string packagePath)
+    {
+        await using var package = File.OpenRead(packagePath);
+        await Services.GetRequiredService<VersionPublisher>().PublishAsync(
+            new VersionDraft(application, AppVersion.Parse(version), null, [UpgradeRule.AutoFromAnything], new Requirements()),
+            package, CancellationToken.None);
+    }
+
     public async Task<Envelope> GetTaskAsync(string taskId, string query = "")
     {
         var context = new DefaultHttpContext();

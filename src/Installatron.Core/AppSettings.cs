@@ -40,6 +40,7 @@ public static class AppSettings
         new("Installatron__DemoData", SettingUse.LocalOnly, "Standalone server: 'false' to start without the seed's demo user, install and catalog."),
         new("Installatron__TaskHub", SettingUse.LocalOnly, "Standalone server: Durable task hub name (default 'installatron'; the Functions app's is hubName in host.json)."),
         new("Installatron__DurableLockTimeout", SettingUse.LocalOnly, "Standalone server: how long work in flight at a crash waits before it is redelivered (default 00:00:30)."),
+        new("Installatron__AutoUpdateMinutes", SettingUse.LocalOnly, "Standalone server: minutes between automatic-update sweeps (default 360; 0 turns them off). The Functions app sweeps every 6 hours."),
         new("Installatron__ToolRoot", SettingUse.LocalOnly, "Standalone server: folder with package-lock.json for Azurite (default: the repository root)."),
     ];
 }

@@ -38,6 +38,7 @@ public static class DependencyInjection
         services.AddSingleton<BackupLocations>();
         services.AddSingleton<UpdatePreflight>();
         services.AddSingleton<UpdateStarter>();
+        services.AddSingleton<AutoUpdater>();
         services.AddSingleton<UpdateWork>();
         services.AddSingleton<PackageApplier>();
         services.AddSingleton<SiteHealth>();

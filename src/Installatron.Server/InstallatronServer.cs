@@ -52,6 +52,7 @@ public static class InstallatronServer
             builder.Services.AddInstallatronCore(configuration);
             builder.Services.AddInstallatronDurableRuntime(configuration, registerDurableTasks);
             builder.Services.AddSingleton<DemoData>();
+            builder.Services.AddHostedService<AutoUpdateService>();
 
             var app = builder.Build();
             app.MapInstallatronRoutes();

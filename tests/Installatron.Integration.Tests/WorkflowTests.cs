@@ -25,7 +25,7 @@ public sealed class WorkflowTests
         Assert.Equal(ApiResult.TaskComplete, envelope.Message);
         var data = Assert.IsType<Install>(envelope.Data);
         Assert.Equal("6.7.3", data.Version);
-        Assert.Equal("6.7.3", data.VersionAutouped);
+        Assert.Equal("", data.VersionAutouped); // An API update is not an automatic one.
         Assert.Equal(0, data.VersionAutoupedAttempts);
         Assert.Contains("'6.7.3'", await File.ReadAllTextAsync(Path.Combine(harness.SitePath, "wp-includes", "version.php")));
         Assert.Equal(content, SiteFiles.Hash(Path.Combine(harness.SitePath, "wp-content")));
@@ -94,7 +94,7 @@ public sealed class WorkflowTests
 
         var install = await harness.InstallAsync();
         Assert.Equal("6.7.2", install.Version);
-        Assert.Equal(1, install.VersionAutoupedAttempts);
+        Assert.Equal(0, install.VersionAutoupedAttempts); // Only automatic updates count.
         Assert.False(install.Incomplete);
         Assert.Equal(errcode, Assert.Single(install.Failures).Errcode);
         Assert.Null(await harness.Services.GetRequiredService<Core.Storage.LeaseStore>().HolderAsync(DemoData.InstallId, CancellationToken.None));
@@ -147,20 +147,53 @@ public sealed class WorkflowTests
     }
 
     [Fact]
-    public async Task Update_AttemptsCountFailuresAndResetOnSuccess()
+    public async Task AutoUpdate_ThreeFailedAttempts_StopsUntilASuccessfulUpdateResetsTheCount()
     {
         await using var harness = await WorkflowHarness.StartAsync();
+        var updater = harness.Services.GetRequiredService<AutoUpdater>();
         harness.Faults.FailAt(UpdateFaults.BeforeApply);
-        await harness.UpdateAsync("{}");
-        await harness.UpdateAsync("{}");
-        Assert.Equal(2, (await harness.InstallAsync()).VersionAutoupedAttempts);
 
+        for (var attempt = 1; attempt <= AutoUpdater.MaxFailedAttempts; attempt++)
+        {
+            var run = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
+            Assert.Equal([DemoData.InstallId], run.Started);
+            await harness.WaitForTaskAsync(await NewestTaskIdAsync(harness));
+            Assert.Equal(attempt, (await harness.InstallAsync()).VersionAutoupedAttempts);
+        }
+
+        var fourth = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
+        Assert.Empty(fourth.Started);
+        Assert.Equal(3, ((TaskPage)(await harness.ListTasksAsync()).Data!).Total);
+
+        // A successful update (here through the API) resets the count; automatic updates resume.
         harness.Faults.FailAt("nowhere");
-        Assert.True((await harness.UpdateAsync("{}")).Result);
+        Assert.True((await harness.UpdateAsync("""{"version": "current", "plugins": []}""")).Result);
+        Assert.Equal(0, (await harness.InstallAsync()).VersionAutoupedAttempts);
+        var resumed = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
+        Assert.Equal([DemoData.InstallId], resumed.Started);
+        var task = await harness.WaitForTaskAsync(await NewestTaskIdAsync(harness));
+        Assert.True(task.Automatic);
         var install = await harness.InstallAsync();
-        Assert.Equal(0, install.VersionAutoupedAttempts);
-        Assert.Equal(2, install.Failures.Count);
+        Assert.Equal("6.7.3", install.Version);
+        Assert.Equal("6.7.3", install.VersionAutouped);
+        Assert.Equal(3, install.Failures.Count);
     }
+
+    [Fact]
+    public async Task AutoUpdate_AutoupNoneOrMinorWithoutBranchUpdate_NothingStarted()
+    {
+        await using var harness = await WorkflowHarness.StartAsync();
+        await harness.ChangeInstallAsync(i => i with { Autoup = "none" });
+        Assert.Empty((await harness.Services.GetRequiredService<AutoUpdater>().RunOnceAsync(harness.Client, CancellationToken.None)).Started);
+
+        // 7.0.0 needs a manual update and 6.7.3 is the branch's newest: from 6.7.3 there is nothing automatic to do.
+        await harness.ChangeInstallAsync(i => i with { Autoup = "all", Version = "6.7.3" });
+        Assert.Empty((await harness.Services.GetRequiredService<AutoUpdater>().RunOnceAsync(harness.Client, CancellationToken.None)).Started);
+        Assert.Equal(0, ((TaskPage)(await harness.ListTasksAsync()).Data!).Total);
+    }
+
+    private static async Task<string> NewestTaskIdAsync(WorkflowHarness harness) =>
+        ((TaskPage)(await harness.ListTasksAsync("?limit=1")).Data!).Tasks[0].Id;
 
     [Fact]
     public async Task Update_Background_ReturnsTaskAfterPreflightThenCompletes()

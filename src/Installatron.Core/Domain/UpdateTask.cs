@@ -25,6 +25,9 @@ public sealed record UpdateTask
     public bool Revert { get; init; }
     public bool Backup { get; init; }
     public bool Background { get; init; }
+
+    /// <summary>Started by the automatic updater rather than by an API call; only these count in <c>version_autouped_attempts</c>.</summary>
+    public bool Automatic { get; init; }
     public IReadOnlyList<string>? Plugins { get; init; }
     public IReadOnlyList<string>? Themes { get; init; }
     public string? BackupId { get; init; }

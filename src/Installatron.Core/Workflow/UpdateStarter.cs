@@ -15,7 +15,8 @@ public sealed class UpdateStarter(
     TaskStore tasks, LeaseStore leases, UpdatePreflight preflight, InstallStore installs, InstallView view,
     TimeProvider time, IOptions<InstallatronOptions> options)
 {
-    public async Task<ApiResult> StartAsync(ValidatedUpdate update, string? idempotencyKey, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<ApiResult> StartAsync(
+        ValidatedUpdate update, string? idempotencyKey, DurableTaskClient client, CancellationToken cancellationToken, bool automatic = false)
     {
         var install = update.Context.Install.Value;
         var request = update.Request;
@@ -59,6 +60,7 @@ public sealed class UpdateStarter(
                 Revert = request.Revert,
                 Backup = backup,
                 Background = request.Background,
+                Automatic = automatic,
                 Plugins = request.Plugins is null ? null : update.Plugins.Select(p => p.Id).ToList(),
                 Themes = request.Themes is null ? null : update.Themes.Select(t => t.Id).ToList(),
                 IdempotencyKey = idempotencyKey,

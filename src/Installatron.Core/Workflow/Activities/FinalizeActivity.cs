@@ -59,7 +59,7 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
             TaskStatuses.Complete => install with
             {
                 Version = task.VersionTo == UpdatePolicy.CurrentVersion ? install.Version : task.VersionTo,
-                VersionAutouped = task.VersionTo == UpdatePolicy.CurrentVersion ? install.VersionAutouped : task.VersionTo,
+                VersionAutouped = task.Automatic && task.VersionTo != UpdatePolicy.CurrentVersion ? task.VersionTo : install.VersionAutouped,
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
@@ -70,7 +70,7 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
             _ when install.Failures.Any(f => f.Task == task.Id) => install,
             _ => install with
             {
-                VersionAutoupedAttempts = install.VersionAutoupedAttempts + 1,
+                VersionAutoupedAttempts = task.Automatic ? install.VersionAutoupedAttempts + 1 : install.VersionAutoupedAttempts,
                 Incomplete = input.SiteChanged,
                 Failures = [.. install.Failures, new UpdateFailure(now, task.VersionTo, input.Outcome.Errcode ?? "", input.Outcome.Message, task.Id)],
             },

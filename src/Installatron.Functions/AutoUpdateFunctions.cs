@@ -1,0 +1,13 @@
+using Installatron.Core.Workflow;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Installatron.Functions;
+
+/// <summary>Installatron's automatic updates, every 6 hours.</summary>
+public sealed class AutoUpdateFunctions(AutoUpdater updater)
+{
+    [Function("AutoUpdate")]
+    public Task<AutoUpdateRun> Run([TimerTrigger("0 0 */6 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        updater.RunOnceAsync(client, context.CancellationToken);
+}

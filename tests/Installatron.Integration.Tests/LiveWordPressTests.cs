@@ -88,6 +88,48 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
         Assert.Contains(LiveWordPress.Title, await http.GetStringAsync(wordpress.Url + "/"));
     }
 
+    [Fact]
+    public async Task Update_DatabaseServerStoppedAsTheBackupStarts_NoFileTouchedAndAClearErrcode()
+    {
+        // A MariaDB of its own, since this test stops it.
+        var own = new MariaDbServer();
+        await own.InitializeAsync();
+        try
+        {
+            await StopDatabaseAsTheBackupStartsAsync(own);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    private async Task StopDatabaseAsTheBackupStartsAsync(MariaDbServer own)
+    {
+        await using var harness = await WorkflowHarness.StartAsync(syncWaitSeconds: 170);
+        await using var wordpress = await LiveWordPress.StartAsync(own, Path.Combine(harness.DataPath, "live"));
+        var install = await ImportAsync(harness, wordpress);
+        var files = SiteFiles.Hash(wordpress.SitePath);
+        harness.Faults.OnPoint = point =>
+        {
+            if (point == UpdateFaults.BeforeBackup)
+            {
+                own.DisposeAsync().GetAwaiter().GetResult();
+            }
+        };
+
+        var envelope = await harness.UpdateAsync("""{"version": "6.1.10", "revert": true}""", install.Id);
+
+        Assert.Equal(DatabaseErrors.Host, envelope.Errcode);
+        var task = Assert.IsType<UpdateTask>(envelope.Data);
+        Assert.Equal(TaskStatuses.Failed, task.Status);
+        Assert.DoesNotContain(wordpress.Database.Password, task.Message);
+        Assert.Equal(files, SiteFiles.Hash(wordpress.SitePath));
+        var after = await harness.InstallAsync(install.Id);
+        Assert.Equal(LiveWordPress.Version, after.Version);
+        Assert.False(after.Incomplete);
+    }
+
     /// <summary>The live site as an install of a user of its own, with 6.1.9, 6.1.10 and a newer akismet in the catalog.</summary>
     private static async Task<Install> ImportAsync(WorkflowHarness harness, LiveWordPress wordpress)
     {

@@ -6,6 +6,7 @@ namespace Installatron.Core.Workflow;
 /// </summary>
 public class UpdateFaults
 {
+    public const string BeforeBackup = "backup";
     public const string BeforeApply = "apply";
     public const string AfterCoreApplied = "apply:core-applied";
     public const string BeforeVerify = "verify";

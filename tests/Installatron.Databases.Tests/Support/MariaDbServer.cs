@@ -121,6 +121,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         }
 
         _process?.Dispose();
+        _process = null;
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -155,8 +155,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
         return (await Services.GetRequiredService<TaskStore>().GetAsync(taskId, CancellationToken.None))!.Value;
     }
 
-    public async Task<Install> InstallAsync() =>
-        (await Services.GetRequiredService<InstallStore>().GetAsync(DemoData.InstallId, CancellationToken.None))!.Value;
+    public async Task<Install> InstallAsync(string id = DemoData.InstallId) =>
+        (await Services.GetRequiredService<InstallStore>().GetAsync(id, CancellationToken.None))!.Value;
 
     public async Task ChangeInstallAsync(Func<Install, Install> change)
     {

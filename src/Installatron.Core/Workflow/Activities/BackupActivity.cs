@@ -12,7 +12,7 @@ namespace Installatron.Core.Workflow.Activities;
 /// remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops the update.
 /// </summary>
 [DurableTask(TaskNames.Backup)]
-public sealed class BackupActivity(UpdateWork work, BackupStore backups) : TaskActivity<UpdateInput, string>
+public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateFaults faults) : TaskActivity<UpdateInput, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, UpdateInput input)
     {
@@ -26,6 +26,8 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups) : TaskA
 
         var archive = BackupLocations.ArchivePath(install, state.Owner, input.TaskId);
         Directory.CreateDirectory(Path.GetDirectoryName(archive)!);
+
+        await faults.AtAsync(UpdateFaults.BeforeBackup, input.TaskId, CancellationToken.None);
 
         // The database first: if it cannot be dumped, no file is touched and nothing is archived.
         IReadOnlyList<TableChecksum>? tables = null;

@@ -95,15 +95,22 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             LinkAdmin = fields.String("link_admin") ?? (application == Applications.WordPress ? "wp-admin" : ""),
             Parent = fields.String("parent") ?? "",
             Stage = fields.String("stage") ?? "",
-            Plugins = fields.Has("plugins") || application != Applications.WordPress
-                ? Items<PluginInfo>(fields, "plugins", p => p.Id, p => p.Autoup)
-                : Applications.RefreshPlugins(path, []),
-            Themes = fields.Has("themes") || application != Applications.WordPress
-                ? Items<ThemeInfo>(fields, "themes", t => t.Id, t => t.Autoup)
-                : Applications.RefreshThemes(path, []),
+            Plugins = Items<PluginInfo>(fields, "plugins", p => p.Id, p => p.Autoup),
+            Themes = Items<ThemeInfo>(fields, "themes", t => t.Id, t => t.Autoup),
             TimeCreated = fields.Long("time_created", now),
             TimeUpdated = now,
         };
+
+        if (application == Applications.WordPress && (!fields.Has("plugins") || !fields.Has("themes")))
+        {
+            // Not given: read from the site itself (files, and its database for what is switched on).
+            var activation = await Applications.ReadActivationAsync(install, cancellationToken);
+            install = install with
+            {
+                Plugins = fields.Has("plugins") ? install.Plugins : Applications.RefreshPlugins(path, [], activation),
+                Themes = fields.Has("themes") ? install.Themes : Applications.RefreshThemes(path, [], activation),
+            };
+        }
 
         await installs.AddAsync(install, cancellationToken);
         return install;

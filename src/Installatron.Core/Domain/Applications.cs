@@ -7,15 +7,30 @@ public static class Applications
 
     public static bool HasPluginsAndThemes(string application) => application == WordPress;
 
-    /// <summary>The plugins on disk, keeping what the install knew of each (activated, autoup); new ones are inactive, autoup all.</summary>
-    public static IReadOnlyList<PluginInfo> RefreshPlugins(string siteRoot, IReadOnlyList<PluginInfo> known) =>
-        Sites.WordPressInventory.Plugins(siteRoot).Select(found => known.FirstOrDefault(k => k.Id == found.Id) is { } k
-            ? k with { Version = found.Version }
-            : new PluginInfo(found.Id, found.Version, false)).ToList();
+    /// <summary>
+    /// The plugins on disk, with their activation from the site's database when it could be read (else what the
+    /// install knew); autoup is kept; new ones get autoup all.
+    /// </summary>
+    public static IReadOnlyList<PluginInfo> RefreshPlugins(string siteRoot, IReadOnlyList<PluginInfo> known, Databases.WordPressActivation? activation = null) =>
+        Sites.WordPressInventory.Plugins(siteRoot).Select(found =>
+        {
+            var knew = known.FirstOrDefault(k => k.Id == found.Id);
+            var activated = activation?.Plugins.Contains(found.Id) ?? knew?.Activated ?? false;
+            return (knew ?? new PluginInfo(found.Id, found.Version, activated)) with { Version = found.Version, Activated = activated };
+        }).ToList();
 
-    /// <summary>The themes on disk, keeping what the install knew of each (active, autoup).</summary>
-    public static IReadOnlyList<ThemeInfo> RefreshThemes(string siteRoot, IReadOnlyList<ThemeInfo> known) =>
-        Sites.WordPressInventory.Themes(siteRoot).Select(found => known.FirstOrDefault(k => k.Id == found.Id) is { } k
-            ? k with { Version = found.Version }
-            : new ThemeInfo(found.Id, found.Version, false)).ToList();
+    /// <summary>The themes on disk, with the active one from the site's database when it could be read.</summary>
+    public static IReadOnlyList<ThemeInfo> RefreshThemes(string siteRoot, IReadOnlyList<ThemeInfo> known, Databases.WordPressActivation? activation = null) =>
+        Sites.WordPressInventory.Themes(siteRoot).Select(found =>
+        {
+            var knew = known.FirstOrDefault(k => k.Id == found.Id);
+            var active = activation is null ? knew?.Active ?? false : activation.Theme == found.Id;
+            return (knew ?? new ThemeInfo(found.Id, found.Version, active)) with { Version = found.Version, Active = active };
+        }).ToList();
+
+    /// <summary>The install's activation state, read from its database when it has one.</summary>
+    public static async Task<Databases.WordPressActivation?> ReadActivationAsync(Install install, CancellationToken cancellationToken) =>
+        Databases.InstallDatabase.For(install) is { } database
+            ? await Databases.WordPressOptions.ReadActivationAsync(database, install.DbPrefix, cancellationToken)
+            : null;
 }

@@ -54,6 +54,9 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
 
         var install = stored.Value;
         var now = work.Now;
+        var activation = input.Outcome.Status == TaskStatuses.Complete && Applications.HasPluginsAndThemes(install.Application)
+            ? await Applications.ReadActivationAsync(install, ct)
+            : null;
         Install changed = input.Outcome.Status switch
         {
             TaskStatuses.Complete => install with
@@ -63,8 +66,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
-                Plugins = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshPlugins(install.Path, install.Plugins) : install.Plugins,
-                Themes = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshThemes(install.Path, install.Themes) : install.Themes,
+                Plugins = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshPlugins(install.Path, install.Plugins, activation) : install.Plugins,
+                Themes = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshThemes(install.Path, install.Themes, activation) : install.Themes,
             },
             // A second run after a crash finds its failure recorded and changes nothing.
             _ when install.Failures.Any(f => f.Task == task.Id) => install,

@@ -157,7 +157,7 @@ public sealed class WorkflowTests
         {
             var run = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
             Assert.Equal([DemoData.InstallId], run.Started);
-            await harness.WaitForTaskAsync(await NewestTaskIdAsync(harness));
+            await WaitForAllTasksAsync(harness);
             Assert.Equal(attempt, (await harness.InstallAsync()).VersionAutoupedAttempts);
         }
 
@@ -171,8 +171,10 @@ public sealed class WorkflowTests
         Assert.Equal(0, (await harness.InstallAsync()).VersionAutoupedAttempts);
         var resumed = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
         Assert.Equal([DemoData.InstallId], resumed.Started);
-        var task = await harness.WaitForTaskAsync(await NewestTaskIdAsync(harness));
-        Assert.True(task.Automatic);
+        await WaitForAllTasksAsync(harness);
+        var tasks = ((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks;
+        Assert.Equal(4, tasks.Count(t => t.Automatic));
+        Assert.Single(tasks, t => t.Automatic && t.Status == TaskStatuses.Complete);
         var install = await harness.InstallAsync();
         Assert.Equal("6.7.3", install.Version);
         Assert.Equal("6.7.3", install.VersionAutouped);
@@ -192,8 +194,14 @@ public sealed class WorkflowTests
         Assert.Equal(0, ((TaskPage)(await harness.ListTasksAsync()).Data!).Total);
     }
 
-    private static async Task<string> NewestTaskIdAsync(WorkflowHarness harness) =>
-        ((TaskPage)(await harness.ListTasksAsync("?limit=1")).Data!).Tasks[0].Id;
+    /// <summary>Waits for every task that is not finished (tasks created in the same second have no reliable order).</summary>
+    private static async Task WaitForAllTasksAsync(WorkflowHarness harness)
+    {
+        foreach (var task in ((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks.Where(t => !t.IsFinished))
+        {
+            await harness.WaitForTaskAsync(task.Id);
+        }
+    }
 
     [Fact]
     public async Task Update_Background_ReturnsTaskAfterPreflightThenCompletes()

@@ -50,7 +50,14 @@ public sealed class DatabaseWorkflowTests(MariaDbServer mariadb)
         var task = Assert.Single(((Core.Api.Handlers.TaskPage)(await harness.ListTasksAsync()).Data!).Tasks);
         var backup = await harness.Services.GetRequiredService<Core.Storage.BackupStore>().GetAsync(task.InstallId, task.Id, CancellationToken.None);
         Assert.Equal(tables, backup!.Tables);
-        Assert.Equal(tables, (await InstallDatabase.VerifyAsync(backup.TablesPath, CancellationToken.None)).Tables);
+
+        // The dump is inside the archive, its checksums in the archive's manifest.
+        var manifest = await Core.Sites.SiteBackup.ReadManifestAsync(backup.ArchivePath, CancellationToken.None);
+        Assert.Equal(tables, Assert.Single(manifest.Attachments!).Tables);
+        var extracted = Path.Combine(harness.DataPath, "extracted.jsonl.gz");
+        await Core.Sites.SiteBackup.ExtractAttachmentAsync(backup.ArchivePath, InstallDatabase.AttachmentName, extracted, CancellationToken.None);
+        Assert.Equal(tables, (await InstallDatabase.VerifyAsync(extracted, CancellationToken.None)).Tables);
+        Assert.False(File.Exists(InstallDatabase.DumpPathFor(backup.ArchivePath)));
     }
 
     [Fact]

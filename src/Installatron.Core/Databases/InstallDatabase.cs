@@ -13,7 +13,10 @@ public static class InstallDatabase
                 install.DbName, install.DbUser, install.DbPass)
             : null;
 
-    /// <summary>The dump file that goes beside a backup archive: <c>{task}.tables.jsonl.gz</c>.</summary>
+    /// <summary>The dump's name inside the backup archive (<c>database/tables.jsonl.gz</c>).</summary>
+    public const string AttachmentName = "tables.jsonl.gz";
+
+    /// <summary>Where the dump is written before it goes into the archive (and extracted to for a revert).</summary>
     public static string DumpPathFor(string archivePath) =>
         archivePath.EndsWith(".tar.gz", StringComparison.Ordinal) ? archivePath[..^".tar.gz".Length] + ".tables.jsonl.gz" : archivePath + ".tables.jsonl.gz";
 

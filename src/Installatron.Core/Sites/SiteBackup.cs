@@ -11,9 +11,10 @@ namespace Installatron.Core.Sites;
 /// (links stored as links, never followed) under <c>site/</c>, in ordinal path order, then the manifest
 /// (<see cref="ManifestEntryName"/>) with each entry's type, size, mode and SHA-256 computed on the way.
 /// </summary>
-public static class SiteBackup
+public static partial class SiteBackup
 {
     public const string SiteEntryPrefix = "site/";
+    public const string AttachmentPrefix = "database/";
     public const string ManifestEntryName = ".installatron/manifest.json";
     public const string PartialSuffix = ".partial";
 
@@ -28,8 +29,14 @@ public static class SiteBackup
     /// again would capture a later state).
     /// </summary>
     public static async Task<BackupResult> CreateAsync(
-        string siteRoot, IReadOnlyList<string> excludeFiles, string archivePath, CancellationToken cancellationToken)
+        string siteRoot, IReadOnlyList<string> excludeFiles, string archivePath, CancellationToken cancellationToken,
+        IReadOnlyList<BackupAttachment>? attachments = null)
     {
+        if (attachments?.FirstOrDefault(a => !AttachmentName().IsMatch(a.Name)) is { } badName)
+        {
+            throw new ArgumentException($"'{badName.Name}' is not a plain file name for an attachment.", nameof(attachments));
+        }
+
         var root = Path.GetFullPath(siteRoot);
         if (!Directory.Exists(root))
         {
@@ -57,7 +64,7 @@ public static class SiteBackup
         File.Delete(partial + ManifestSpoolSuffix);
         try
         {
-            await WriteArchiveAsync(root, excludes, partial, cancellationToken);
+            await WriteArchiveAsync(root, excludes, partial, attachments ?? [], cancellationToken);
             var written = (await VerifyAsync(partial, cancellationToken)).EnsureValid();
             File.Move(partial, archive, overwrite: true);
             return written with { ArchivePath = archive };
@@ -78,7 +85,14 @@ public static class SiteBackup
     {
         var problems = new List<string>();
         var digests = new List<EntryDigest>();
-        var read = await ReadArchiveAsync(archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken);
+        var attachments = new List<ManifestAttachment>();
+        var read = await ReadArchiveAsync(archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken, attachments.Add);
+        if (read.Manifest is { } described && problems.Count == 0
+            && !attachments.Select(a => (a.Name, a.Size, a.Sha256)).SequenceEqual((described.Attachments ?? []).Select(a => (a.Name, a.Size, a.Sha256))))
+        {
+            problems.Add("the attachments (database/) differ from the manifest");
+        }
+
         if (read.Manifest is { } manifest && problems.Count == 0 && !Matches(manifest, digests))
         {
             var found = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
@@ -112,7 +126,8 @@ public static class SiteBackup
         return verification.Manifest!;
     }
 
-    private static async Task WriteArchiveAsync(string root, IReadOnlyList<string> excludes, string partial, CancellationToken cancellationToken)
+    private static async Task WriteArchiveAsync(
+        string root, IReadOnlyList<string> excludes, string partial, IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
     {
         var items = SiteTree.List(root, excludes, cancellationToken);
         var entries = new List<ManifestEntry>(items.Count);
@@ -136,7 +151,21 @@ public static class SiteBackup
                     }
                 }
 
-                var manifest = SiteManifest.Create(excludes, entries);
+                var stored = new List<ManifestAttachment>();
+                foreach (var attachment in attachments)
+                {
+                    await using var source = SiteFiles.OpenRead(attachment.SourcePath);
+                    using var snapshot = new SnapshotReadStream(source, source.Length);
+                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, AttachmentPrefix + attachment.Name)
+                    {
+                        Mode = (UnixFileMode)FileModes.DefaultFile,
+                        ModificationTime = DateTimeOffset.UnixEpoch,
+                        DataStream = snapshot,
+                    }, cancellationToken);
+                    stored.Add(new ManifestAttachment(attachment.Name, snapshot.Length, snapshot.Sha256(), attachment.Tables));
+                }
+
+                var manifest = SiteManifest.Create(excludes, entries) with { Attachments = stored.Count == 0 ? null : stored };
                 await using var spool = new FileStream(partial + ManifestSpoolSuffix, FileMode.Create, FileAccess.ReadWrite, FileShare.None,
                     1 << 16, FileOptions.DeleteOnClose);
                 await manifest.WriteAsync(spool, cancellationToken);
@@ -218,7 +247,8 @@ public static class SiteBackup
     /// manifest must be the last entry; the gzip stream is read to its end so its CRC and length are checked.
     /// </summary>
     private static async Task<(SiteManifest? Manifest, string? ManifestSha256, string? ArchiveSha256)> ReadArchiveAsync(
-        string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems, CancellationToken cancellationToken)
+        string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems, CancellationToken cancellationToken,
+        Action<ManifestAttachment>? onAttachment = null)
     {
         SiteManifest? manifest = null;
         string? manifestSha256 = null;
@@ -247,6 +277,14 @@ public static class SiteBackup
                                 break;
                             }
 
+                            continue;
+                        }
+
+                        if (entry.Name.StartsWith(AttachmentPrefix, StringComparison.Ordinal)
+                            && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                        {
+                            var sha256 = entry.DataStream is null ? SiteFiles.EmptySha256 : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
+                            onAttachment?.Invoke(new ManifestAttachment(entry.Name[AttachmentPrefix.Length..], entry.Length, sha256));
                             continue;
                         }
 
@@ -406,4 +444,48 @@ public static class SiteBackup
                 BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
         }
     }
+
+    /// <summary>
+    /// Copies an attachment of a verified archive to <paramref name="destination"/> and checks it against the manifest;
+    /// returns the manifest's record of it.
+    /// </summary>
+    public static async Task<ManifestAttachment> ExtractAttachmentAsync(string archivePath, string name, string destination, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(archivePath, cancellationToken);
+        var expected = manifest.Attachments?.FirstOrDefault(a => a.Name == name)
+            ?? throw new InvalidBackupException($"The backup '{archivePath}' holds no attachment '{name}'.", [$"no attachment '{name}'"]);
+        await using (var file = SiteFiles.OpenArchive(archivePath))
+        await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+        await using (var tar = new TarReader(gzip))
+        {
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            {
+                if (entry.Name != AttachmentPrefix + name || entry.DataStream is null)
+                {
+                    continue;
+                }
+
+                await using (var target = File.Create(destination))
+                {
+                    await entry.DataStream.CopyToAsync(target, cancellationToken);
+                }
+
+                await using var copy = File.OpenRead(destination);
+                if (await SiteFiles.Sha256Async(copy, cancellationToken) != expected.Sha256)
+                {
+                    throw new InvalidBackupException($"The attachment '{name}' does not match the manifest.", [$"attachment '{name}' changed"]);
+                }
+
+                return expected;
+            }
+        }
+
+        throw new InvalidBackupException($"The backup '{archivePath}' holds no attachment '{name}'.", [$"no attachment '{name}'"]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial System.Text.RegularExpressions.Regex AttachmentName();
 }
+
+/// <summary>A file to store in a backup beside the site, with the table checksums it vouches for.</summary>
+public sealed record BackupAttachment(string Name, string SourcePath, IReadOnlyList<Databases.TableChecksum>? Tables = null);

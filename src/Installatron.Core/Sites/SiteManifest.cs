@@ -23,8 +23,17 @@ public sealed record ManifestEntry(string Path, string Type, long Size, int Mode
 /// What a backup holds: every entry, sorted ordinally by path, and the exclude list it was taken with. Written as
 /// JSON (snake_case) at the end of the backup archive.
 /// </summary>
+/// <summary>
+/// A file stored in the backup beside the site (under <c>database/</c>): the install's table dump, with the checksum of
+/// every table it holds.
+/// </summary>
+public sealed record ManifestAttachment(string Name, long Size, string Sha256, IReadOnlyList<Databases.TableChecksum>? Tables = null);
+
 public sealed record SiteManifest(string Format, IReadOnlyList<string> ExcludeFiles, IReadOnlyList<ManifestEntry> Entries)
 {
+    /// <summary>Files stored beside the site (the database dump), in archive order; <c>null</c> when there are none.</summary>
+    public IReadOnlyList<ManifestAttachment>? Attachments { get; init; }
+
     public const string CurrentFormat = "installatron-site-manifest/1";
 
     private static readonly JsonSerializerOptions Json = new()

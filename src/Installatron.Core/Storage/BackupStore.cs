@@ -7,10 +7,8 @@ namespace Installatron.Core.Storage;
 public sealed record BackupRecord(
     string Id, string InstallId, string Location, string ArchivePath, string Sha256, long Files, long Bytes, string Version, long Time, bool Verified)
 {
-    /// <summary>The install's tables in the backup, with their checksums; <c>null</c> when the install has no database to keep.</summary>
+    /// <summary>The install's tables in the backup (inside the archive), with their checksums from its manifest; <c>null</c> when none.</summary>
     public IReadOnlyList<Databases.TableChecksum>? Tables { get; init; }
-
-    public string TablesPath => Databases.InstallDatabase.DumpPathFor(ArchivePath);
 }
 
 /// <summary>The backups index (partition = install, row = task) and, for remote locations, the archives in blob storage.</summary>
@@ -29,10 +27,6 @@ public sealed class BackupStore(InstallatronTables tables)
         if (backup.Location != BackupLocations.Local)
         {
             await tables.BackupBlobs.GetBlobClient(BlobName(backup)).UploadAsync(backup.ArchivePath, overwrite: true, cancellationToken);
-            if (backup.Tables is not null)
-            {
-                await tables.BackupBlobs.GetBlobClient(TablesBlobName(backup)).UploadAsync(backup.TablesPath, overwrite: true, cancellationToken);
-            }
         }
 
         await tables.Backups.UpsertEntityAsync(DocumentEntity.Create(backup.InstallId, backup.Id, backup), TableUpdateMode.Replace, cancellationToken);
@@ -41,28 +35,16 @@ public sealed class BackupStore(InstallatronTables tables)
     /// <summary>The archive on local disk, downloaded again from the backups container when only the remote copy is left.</summary>
     public async Task<string> EnsureLocalAsync(BackupRecord backup, CancellationToken cancellationToken)
     {
-        await EnsureLocalFileAsync(backup, backup.ArchivePath, BlobName(backup), cancellationToken);
-        if (backup.Tables is not null)
+        if (File.Exists(backup.ArchivePath) || backup.Location == BackupLocations.Local)
         {
-            await EnsureLocalFileAsync(backup, backup.TablesPath, TablesBlobName(backup), cancellationToken);
+            return backup.ArchivePath;
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(backup.ArchivePath)!);
+        await tables.BackupBlobs.GetBlobClient(BlobName(backup)).DownloadToAsync(backup.ArchivePath + ".partial", cancellationToken);
+        File.Move(backup.ArchivePath + ".partial", backup.ArchivePath, overwrite: true);
         return backup.ArchivePath;
     }
 
-    private async Task EnsureLocalFileAsync(BackupRecord backup, string path, string blobName, CancellationToken cancellationToken)
-    {
-        if (File.Exists(path) || backup.Location == BackupLocations.Local)
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await tables.BackupBlobs.GetBlobClient(blobName).DownloadToAsync(path + ".partial", cancellationToken);
-        File.Move(path + ".partial", path, overwrite: true);
-    }
-
     private static string BlobName(BackupRecord backup) => $"{backup.InstallId}/{backup.Id}.tar.gz";
-
-    private static string TablesBlobName(BackupRecord backup) => $"{backup.InstallId}/{backup.Id}.tables.jsonl.gz";
 }

@@ -29,13 +29,16 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
 
         await faults.AtAsync(UpdateFaults.BeforeBackup, input.TaskId, CancellationToken.None);
 
-        // The database first: if it cannot be dumped, no file is touched and nothing is archived.
-        IReadOnlyList<TableChecksum>? tables = null;
+        // The database first: if it cannot be dumped, no file is touched and nothing is archived. The dump then goes
+        // into the same archive as the files, its table checksums into the manifest.
+        var dump = InstallDatabase.DumpPathFor(archive);
+        BackupAttachment[] attachments = [];
         if (InstallDatabase.For(install) is { } database)
         {
             try
             {
-                tables = (await InstallDatabase.DumpAsync(database, install.Tables, InstallDatabase.DumpPathFor(archive), CancellationToken.None)).Tables;
+                var tables = (await InstallDatabase.DumpAsync(database, install.Tables, dump, CancellationToken.None)).Tables;
+                attachments = [new BackupAttachment(InstallDatabase.AttachmentName, dump, tables)];
             }
             catch (DatabaseException e)
             {
@@ -44,11 +47,15 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
         }
 
         BackupResult result;
+        SiteManifest manifest;
         try
         {
-            await SiteBackup.CreateAsync(install.Path, install.ExcludeFiles, archive, CancellationToken.None);
+            await SiteBackup.CreateAsync(install.Path, install.ExcludeFiles, archive, CancellationToken.None, attachments);
             // Verified again from disk, whatever CreateAsync found or wrote: no verified backup, no update.
-            result = (await SiteBackup.VerifyAsync(archive, CancellationToken.None)).EnsureValid();
+            var verification = await SiteBackup.VerifyAsync(archive, CancellationToken.None);
+            result = verification.EnsureValid();
+            manifest = verification.Manifest!;
+            File.Delete(dump);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
         {
@@ -56,7 +63,10 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
         }
 
         var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
-            install.Version, work.Now, Verified: true) { Tables = tables };
+            install.Version, work.Now, Verified: true)
+        {
+            Tables = manifest.Attachments?.SingleOrDefault(a => a.Name == InstallDatabase.AttachmentName)?.Tables,
+        };
         await backups.SaveAsync(record, CancellationToken.None);
         await work.ChangeTaskAsync(input.TaskId, t => t with { BackupId = record.Id, Progress = Math.Max(t.Progress, 35) }, CancellationToken.None);
         return record.Id;

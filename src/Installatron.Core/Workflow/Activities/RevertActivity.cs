@@ -23,7 +23,16 @@ public sealed class RevertActivity(UpdateWork work, BackupStore backups) : TaskA
             var archive = await backups.EnsureLocalAsync(backup, ct);
             if (backup.Tables is not null && InstallDatabase.For(state.Install.Value) is { } database)
             {
-                await InstallDatabase.RestoreAsync(database, backup.TablesPath, backup.Tables, ct);
+                var dump = InstallDatabase.DumpPathFor(archive);
+                var stored = await SiteBackup.ExtractAttachmentAsync(archive, InstallDatabase.AttachmentName, dump, ct);
+                try
+                {
+                    await InstallDatabase.RestoreAsync(database, dump, stored.Tables ?? backup.Tables, ct);
+                }
+                finally
+                {
+                    File.Delete(dump);
+                }
             }
 
             await SiteRestore.RestoreAsync(archive, state.Install.Value.Path, state.Install.Value.ExcludeFiles, ct);

@@ -56,6 +56,31 @@ public sealed class PublishTests
         Assert.Equal(snapshot, await server.SnapshotAsync());
     }
 
+    public static TheoryData<string, byte[]> HostilePackages => new()
+    {
+        { "symbolic link", ZipWith(zip => zip.CreateEntry("wp-includes/evil").ExternalAttributes = unchecked((int)0xA1FF0000)) },
+        { "NUL in a name", Zip(("wp-includes/version.php\0.txt", "x")) },
+        { "control character", Zip(("wp-includes/line\nbreak.php", "x")) },
+        { "escape character", Zip(("wp-includes/\u001b[31mred.php", "x")) },
+        { "duplicate entry", Zip(("index.php", "a"), ("index.php", "b")) },
+        { "file and folder", Zip(("wp-admin", "a"), ("wp-admin/index.php", "b")) },
+        { "case twins", Zip(("wp-includes/Version.php", "a"), ("wp-includes/version.php", "b")) },
+        { "case twin folders", Zip(("WP-Admin/a.php", "a"), ("wp-admin/b.php", "b")) },
+        { "not UTF-8", ZipWith(zip => zip.CreateEntry("caf\u00e9.php"), System.Text.Encoding.Latin1) },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostilePackages))]
+    public async Task Publish_PackageTheApplyStepWouldRefuse_InvalidPackageAndNothingStored(string kind, byte[] package)
+    {
+        await using var server = await ApiServer.StartAsync();
+        var snapshot = await server.SnapshotAsync();
+        var response = (await PublishAsync(server, "6.9.0", "[]", "{}", package)).AssertEnvelope(400, "invalid_argument_package", "package");
+        Assert.DoesNotContain("installatron-package-", response.Message); // the spool file is ours, not the caller's
+        Assert.True(response.Message.Length > 20, kind);
+        Assert.Equal(snapshot, await server.SnapshotAsync());
+    }
+
     [Fact]
     public async Task Publish_JsonInsteadOfMultipart_InvalidRequestBody()
     {
@@ -76,6 +101,17 @@ public sealed class PublishTests
         form.Add(file, "package", "package.zip");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/browser/wordpress/versions") { Content = form };
         return await server.SendAsync(request);
+    }
+
+    private static byte[] ZipWith(Action<ZipArchive> write, System.Text.Encoding? names = null)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true, names))
+        {
+            write(zip);
+        }
+
+        return stream.ToArray();
     }
 
     public static byte[] Zip(params (string Path, string Content)[] files)

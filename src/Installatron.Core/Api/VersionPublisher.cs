@@ -1,6 +1,6 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using Installatron.Core.Domain;
+using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -96,7 +96,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
                 sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
-            var (entries, uncompressed) = CountSafeEntries(spool);
+            var (entries, uncompressed) = await CountSafeEntriesAsync(spool, cancellationToken);
             var published = new CatalogVersion
             {
                 Application = draft.Application,
@@ -118,26 +118,20 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
         }
     }
 
-    /// <summary>The number of entries and their unpacked size, after checking it is a zip and that no entry escapes the directory it is unpacked in.</summary>
-    private static (long Entries, long UncompressedSize) CountSafeEntries(string zipPath)
+    /// <summary>
+    /// The number of entries and their unpacked size, after checking the zip with the same rules the apply step
+    /// enforces (<see cref="SitePackage"/>): a version that is published can be installed.
+    /// </summary>
+    private static async Task<(long Entries, long UncompressedSize)> CountSafeEntriesAsync(string zipPath, CancellationToken cancellationToken)
     {
         try
         {
-            using var zip = ZipFile.OpenRead(zipPath);
-            foreach (var entry in zip.Entries)
-            {
-                var name = entry.FullName.Replace('\\', '/');
-                if (name.StartsWith('/') || name.Split('/').Contains("..") || (name.Length > 1 && name[1] == ':'))
-                {
-                    throw RequestFields.Invalid("package", $"holds the entry '{entry.FullName}', which would be written outside the site");
-                }
-            }
-
-            return (zip.Entries.Count, zip.Entries.Sum(e => e.Length));
+            await using var package = await SitePackage.OpenAsync(zipPath, "", cancellationToken, displayName: "The package");
+            return (package.ZipEntryCount, package.UncompressedSize);
         }
-        catch (InvalidDataException)
+        catch (InvalidPackageException e)
         {
-            throw RequestFields.Invalid("package", "is not a zip file");
+            throw new ApiRefusal(ErrorCodes.InvalidArgument("package"), "package", e.Message);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Installatron.Core.Text;
 
 namespace Installatron.Core.Sites;
 
@@ -7,7 +8,9 @@ internal sealed record PackageEntry(string Path, bool IsDirectory, long Length, 
 
 /// <summary>
 /// A zip package opened for reading, its entries checked before anything is written: none may leave the site
-/// ('..', absolute paths, drive letters), be a symbolic link, appear twice or be both a file and a folder.
+/// ('..', absolute paths, drive letters), be a symbolic link, hold a NUL or control character or bytes that are not
+/// text, appear twice, be both a file and a folder, or differ from another entry only in letter case (one would
+/// overwrite the other on a case-insensitive disk). Publishing and applying a package check it with these same rules.
 /// Only the zip's directory is held in memory; contents are streamed.
 /// </summary>
 internal sealed class SitePackage : IAsyncDisposable
@@ -24,11 +27,19 @@ internal sealed class SitePackage : IAsyncDisposable
         Entries = entries;
     }
 
+    /// <summary>The number of entries in the zip's directory (folders only implied by a path are not counted).</summary>
+    public int ZipEntryCount => _zip.Entries.Count;
+
+    /// <summary>The size of every file unpacked, as the zip's directory states it.</summary>
+    public long UncompressedSize => _zip.Entries.Sum(e => e.Length);
+
     /// <summary>Every entry, folders included (also those only implied by a file's path), sorted ordinally by path.</summary>
     public IReadOnlyList<PackageEntry> Entries { get; }
 
-    public static async Task<SitePackage> OpenAsync(string zipPath, string packageRoot, CancellationToken cancellationToken)
+    /// <param name="displayName">How messages name the package; its file name when not given.</param>
+    public static async Task<SitePackage> OpenAsync(string zipPath, string packageRoot, CancellationToken cancellationToken, string? displayName = null)
     {
+        var name = displayName ?? $"The package '{Path.GetFileName(zipPath)}'";
         ZipArchive zip;
         try
         {
@@ -36,12 +47,12 @@ internal sealed class SitePackage : IAsyncDisposable
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidPackageException($"The package '{zipPath}' is not a zip file: {ex.Message}", ex);
+            throw new InvalidPackageException($"{name} is not a zip file: {ex.Message}", ex);
         }
 
         try
         {
-            return new SitePackage(zip, List(zip, packageRoot, zipPath));
+            return new SitePackage(zip, List(zip, packageRoot, name));
         }
         catch
         {
@@ -58,10 +69,16 @@ internal sealed class SitePackage : IAsyncDisposable
     private static List<PackageEntry> List(ZipArchive zip, string packageRoot, string zipPath)
     {
         var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
+        var byFoldedPath = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var zipEntry in zip.Entries)
         {
+            if (UnsafeText.Describe(zipEntry.FullName) is { } unreadable)
+            {
+                throw Invalid(zipPath, $"holds an entry whose name {unreadable} ('{UnsafeText.Show(zipEntry.FullName)}')");
+            }
+
             var name = zipEntry.FullName.Replace('\\', '/');
-            if (name.StartsWith('/') || name.Split('/').Contains("..") || (name.Length > 1 && name[1] == ':') || name.Contains('\0'))
+            if (name.StartsWith('/') || name.Split('/').Contains("..") || (name.Length > 1 && name[1] == ':'))
             {
                 throw Invalid(zipPath, $"holds the entry '{zipEntry.FullName}', which would be written outside the site");
             }
@@ -96,10 +113,12 @@ internal sealed class SitePackage : IAsyncDisposable
             var permissions = unixMode & 0x1FF;
             var mode = permissions != 0 ? permissions : isDirectory ? FileModes.DefaultDirectory : FileModes.DefaultFile;
             Add(byPath, new PackageEntry(path, isDirectory, isDirectory ? 0 : zipEntry.Length, mode, isDirectory ? null : zipEntry), explicitEntry: true, zipPath);
+            RefuseCaseTwin(byFoldedPath, path, zipPath);
 
             for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
             {
                 Add(byPath, new PackageEntry(path[..slash], true, 0, FileModes.DefaultDirectory, null), explicitEntry: false, zipPath);
+                RefuseCaseTwin(byFoldedPath, path[..slash], zipPath);
             }
         }
 
@@ -125,5 +144,14 @@ internal sealed class SitePackage : IAsyncDisposable
         }
     }
 
-    private static InvalidPackageException Invalid(string zipPath, string problem) => new($"The package '{zipPath}' {problem}.");
+    /// <summary>Two paths equal but for letter case would be one file on a case-insensitive disk: the second overwrites the first.</summary>
+    private static void RefuseCaseTwin(Dictionary<string, string> byFoldedPath, string path, string zipPath)
+    {
+        if (!byFoldedPath.TryAdd(path, path) && byFoldedPath[path] != path)
+        {
+            throw Invalid(zipPath, $"holds both '{byFoldedPath[path]}' and '{path}', which differ only in letter case");
+        }
+    }
+
+    private static InvalidPackageException Invalid(string name, string problem) => new($"{name} {problem}.");
 }

@@ -334,7 +334,7 @@ public sealed class WorkflowTests
         var page = (TaskPage)(await harness.ListTasksAsync($"?install={DemoData.InstallId}&offset=1&limit=1")).Data!;
         Assert.Equal(3, page.Total);
         Assert.Single(page.Tasks);
-        Assert.Equal(0, ((TaskPage)(await harness.ListTasksAsync("?install=other")).Data!).Total);
+        Assert.Equal(ErrorCodes.InstallNotFound, (await harness.ListTasksAsync("?install=other")).Errcode);
         Assert.Equal(3, ((TaskPage)(await harness.ListTasksAsync($"?user={DemoData.User}")).Data!).Total);
         Assert.Equal(ErrorCodes.UserNotFound, (await harness.ListTasksAsync("?user=ghost")).Errcode);
         Assert.Equal("invalid_argument_limit", (await harness.ListTasksAsync("?limit=0")).Errcode);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Installatron.Core.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,7 +16,8 @@ public sealed class ApiResult : IResult, IActionResult
 
     private ApiResult(Envelope envelope, IReadOnlyDictionary<string, string>? headers = null)
     {
-        Envelope = envelope;
+        // A message quotes what the caller sent; a lone surrogate in it could not be written as JSON at all.
+        Envelope = envelope with { Message = UnsafeText.WellFormed(envelope.Message), Errfield = envelope.Errfield is null ? null : UnsafeText.WellFormed(envelope.Errfield) };
         Headers = headers ?? new Dictionary<string, string>();
     }
 

@@ -1,5 +1,6 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Text;
 
 namespace Installatron.Core.Api;
 
@@ -118,6 +119,11 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
 
     private static string SitePath(string path, HostingUser owner)
     {
+        if (UnsafeText.Describe(path) is { } problem)
+        {
+            throw RequestFields.Invalid("path", problem);
+        }
+
         if (!System.IO.Path.IsPathFullyQualified(path) || path.Split('/', '\\').Contains(".."))
         {
             throw RequestFields.Invalid("path", "must be an absolute path without '..'");

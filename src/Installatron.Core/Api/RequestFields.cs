@@ -1,8 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Installatron.Core.Text;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Installatron.Core.Api;
 
@@ -30,22 +33,39 @@ public sealed class RequestFields
 
     public IEnumerable<string> Names => _values.Keys;
 
-    public static RequestFields FromQuery(HttpRequest request) => new(QueryValues(request), null);
+    public static RequestFields FromQuery(HttpRequest request) => Checked(new(QueryValues(request), null));
 
-    public static async Task<RequestFields> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The query and the body; a body (of any kind) over <paramref name="maxBodyBytes"/> is refused.</summary>
+    public static async Task<RequestFields> ReadAsync(HttpRequest request, CancellationToken cancellationToken, long maxBodyBytes = MaxBodyBytes)
     {
         var values = QueryValues(request);
         IFormFileCollection? files = null;
-        if (IsMultipart(request))
+        if (request.ContentLength > maxBodyBytes)
+        {
+            throw TooLarge(maxBodyBytes);
+        }
+
+        // The web server's own limit follows this route's (larger for a package, smaller for everything else).
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
+        {
+            serverLimit.MaxRequestBodySize = maxBodyBytes;
+        }
+
+        if (IsFormData(request))
         {
             IFormCollection form;
+            request.Body = new LimitedReadStream(request.Body, maxBodyBytes);
             try
             {
-                form = await request.ReadFormAsync(cancellationToken);
+                form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = maxBodyBytes }, cancellationToken);
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            catch (LimitExceededException)
             {
-                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The form body could not be read: {e.Message}");
+                throw TooLarge(maxBodyBytes);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
+            {
+                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The form body could not be read: {UnsafeText.Show(e.Message)}");
             }
 
             foreach (var (key, value) in form)
@@ -55,9 +75,14 @@ public sealed class RequestFields
 
             files = form.Files;
         }
+        else if (request.ContentType is { } type && type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null,
+                $"The content type '{UnsafeText.Show(type)}' is not read; send application/json, application/x-www-form-urlencoded or multipart/form-data.");
+        }
         else
         {
-            var body = await ReadBodyAsync(request, cancellationToken);
+            var body = await ReadBodyAsync(request, maxBodyBytes, cancellationToken);
             // curl -d sends JSON as form-encoded unless told otherwise: a body that is a JSON object is read as JSON.
             var fromBody = IsJsonText(body) || !request.HasFormContentType ? ParseJsonObject(body) : ParseFormEncoded(body);
             foreach (var (key, value) in fromBody)
@@ -66,7 +91,7 @@ public sealed class RequestFields
             }
         }
 
-        return new RequestFields(values, files);
+        return Checked(new RequestFields(values, files));
     }
 
     public bool Has(string name) => _values.ContainsKey(name);
@@ -194,29 +219,59 @@ public sealed class RequestFields
 
     private static string NormalizeFormKey(string key) => key.EndsWith("[]", StringComparison.Ordinal) ? key[..^2] : key;
 
-    private static bool IsMultipart(HttpRequest request) =>
-        request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>Only <c>multipart/form-data</c> is a form; <c>multipart/mixed</c> and the like are not.</summary>
+    private static bool IsFormData(HttpRequest request) =>
+        request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
+        && string.Equals(media.MediaType.Value, "multipart/form-data", StringComparison.OrdinalIgnoreCase);
+
+    private static ApiRefusal TooLarge(long maxBodyBytes) =>
+        new(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {maxBodyBytes} bytes.");
+
+    /// <summary>
+    /// Every name must be a plain name and every string valid text (no lone surrogate, no control character but tab and
+    /// line breaks): nothing that cannot be stored or shown goes further.
+    /// </summary>
+    private static RequestFields Checked(RequestFields fields)
+    {
+        foreach (var (name, value) in fields._values)
+        {
+            if (UnsafeText.Describe(name) is { } badName)
+            {
+                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"A parameter name {badName}: '{UnsafeText.Show(name)}'.");
+            }
+
+            if (value.FindUnsafeText() is { } badValue)
+            {
+                throw Invalid(name, badValue);
+            }
+        }
+
+        return fields;
+    }
 
     private static bool IsJsonText(byte[] body) =>
         body.FirstOrDefault(b => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) == (byte)'{';
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {MaxBodyBytes} bytes.");
-        }
-
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {MaxBodyBytes} bytes.");
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBodyBytes)
+                {
+                    throw TooLarge(maxBodyBytes);
+                }
             }
+        }
+        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException || (e is IOException && !cancellationToken.IsCancellationRequested))
+        {
+            // Malformed framing (a broken chunk, a body shorter than its Content-Length) surfaces here, not in routing.
+            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The request body could not be read: {UnsafeText.Show(e.Message)}");
         }
 
         return buffer.ToArray();
@@ -262,7 +317,12 @@ public sealed class RequestFields
             // A JSON null means "not given": the parameter takes its default.
             foreach (var property in document.RootElement.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
             {
-                values[property.Name] = FieldValue.FromJson(property.Value.Clone());
+                if (!JsonText.TryName(property, out var name))
+                {
+                    throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, "A parameter name in the body is not valid UTF-8 text.");
+                }
+
+                values[name] = FieldValue.FromJson(property.Value.Clone());
             }
         }
 
@@ -274,6 +334,11 @@ public sealed class RequestFields
         public static FieldValue FromJson(JsonElement json) => new(json, default);
 
         public static FieldValue FromForm(StringValues form) => new(null, form);
+
+        /// <summary>What is wrong with a string in this value (at any depth of JSON), or <c>null</c>.</summary>
+        public string? FindUnsafeText() => Json is { } json
+            ? JsonText.FindUnsafe(json)
+            : Form.Select(v => v is null ? null : UnsafeText.DescribeText(v)).FirstOrDefault(problem => problem is not null);
 
         public string? AsString() => Json switch
         {

@@ -53,7 +53,7 @@ public static partial class WordPressOptions
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,32}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_]{1,32}\z")]
     private static partial Regex Prefix();
 
     [GeneratedRegex("""s:\d+:"(?<value>[^"]*)";""")]

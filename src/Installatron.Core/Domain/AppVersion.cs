@@ -124,6 +124,6 @@ public sealed partial class AppVersion : IComparable<AppVersion>, IEquatable<App
 
     public static bool operator >=(AppVersion left, AppVersion right) => left.CompareTo(right) >= 0;
 
-    [GeneratedRegex(@"^(?<numbers>\d{1,9}(\.\d{1,9}){0,3})(?:[-.]?(?<suffix>[A-Za-z][A-Za-z0-9]{0,15}))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(?<numbers>\d{1,9}(\.\d{1,9}){0,3})(?:[-.]?(?<suffix>[A-Za-z][A-Za-z0-9]{0,15}))?\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }

@@ -483,7 +483,7 @@ public static partial class SiteBackup
         throw new InvalidBackupException($"The backup '{archivePath}' holds no attachment '{name}'.", [$"no attachment '{name}'"]);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")]
     private static partial System.Text.RegularExpressions.Regex AttachmentName();
 }
 

@@ -40,6 +40,30 @@ public static class UnsafeText
         return shown.ToString();
     }
 
+    /// <summary><paramref name="text"/> with every lone surrogate replaced by U+FFFD, so it can be encoded.</summary>
+    public static string WellFormed(string text)
+    {
+        if (!text.Any(char.IsSurrogate))
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
+    }
+
     private static string? Find(string text, bool allowLineBreaks)
     {
         for (var i = 0; i < text.Length; i++)

@@ -17,6 +17,12 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
     public async Task<PreflightReport> RunAsync(
         Install install, HostingUser owner, CatalogVersion? target, bool backup, bool testConnections, CancellationToken cancellationToken)
     {
+        if (owner.Suspended)
+        {
+            // Suspended between the request and the update's start: nothing of the site is touched.
+            throw InstallAccess.Suspended(owner);
+        }
+
         if (!owner.ManagesDomain(install.UrlDomain))
         {
             throw new ApiRefusal(ErrorCodes.FailedWebsiteVhost, null,

@@ -8,7 +8,7 @@ namespace Installatron.Core.Api.Handlers;
 
 /// <summary>The install routes: the seed's update (and its <c>upgrade</c> alias), reading installs, importing one.</summary>
 public sealed class InstallsApi(
-    ApiGuard guard, InstallAccess access, InstallStore installs, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter)
+    ApiGuard guard, InstallAccess access, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -50,25 +50,15 @@ public sealed class InstallsApi(
             return ApiResult.Success(await PresentAsync(context.Install.Value, cancellationToken));
         });
 
-    /// <summary><c>GET /installs?user=</c>: a user's installs (and, for a reseller or admin, those it acts for); all without <c>user</c>.</summary>
+    /// <summary><c>GET /installs?user=</c>: the installs a user may act for; all without <c>user</c>; never those of suspended owners.</summary>
     public Task<ApiResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) =>
         guard.RunAsync(request, async () =>
         {
             var fields = RequestFields.FromQuery(request);
             fields.RejectUnknown(["user"]);
             var user = fields.String("user");
-            IReadOnlyList<Install> list;
-            if (user is null)
-            {
-                list = await installs.ListAsync(null, cancellationToken);
-            }
-            else
-            {
-                var acting = await access.RequireUserAsync(user, cancellationToken);
-                list = acting.Role == UserRoles.User
-                    ? await installs.ListAsync(acting.User, cancellationToken)
-                    : await VisibleToAsync(acting, cancellationToken);
-            }
+            var acting = user is null ? null : await access.RequireUserAsync(user, cancellationToken);
+            var list = await access.VisibleInstallsAsync(acting, cancellationToken);
 
             var presented = new List<Install>();
             foreach (var install in list.OrderBy(i => i.Id, StringComparer.Ordinal))
@@ -86,25 +76,6 @@ public sealed class InstallsApi(
             var install = await importer.ImportAsync(await RequestFields.ReadAsync(request, cancellationToken), cancellationToken);
             return ApiResult.Success(await PresentAsync(install, cancellationToken), "The install was imported.\n", 201);
         });
-
-    private async Task<IReadOnlyList<Install>> VisibleToAsync(HostingUser acting, CancellationToken cancellationToken)
-    {
-        var all = await installs.ListAsync(null, cancellationToken);
-        var visible = new List<Install>();
-        foreach (var install in all)
-        {
-            if (install.User == acting.User || acting.Role == UserRoles.Admin)
-            {
-                visible.Add(install);
-            }
-            else if (await access.OwnerOfAsync(install, cancellationToken) is { } owner && InstallAccess.MayActFor(acting, owner))
-            {
-                visible.Add(install);
-            }
-        }
-
-        return visible;
-    }
 
     private Task<Install> PresentAsync(Install install, CancellationToken cancellationToken) => view.PresentAsync(install, cancellationToken);
 

@@ -1,4 +1,5 @@
 using Installatron.Core;
+using Installatron.Core.Logging;
 using Installatron.Core.Storage;
 using Installatron.Server.Azurite;
 using Installatron.Server.Demo;
@@ -25,12 +26,14 @@ public static class InstallatronServer
         string[] args, TextWriter log, Action<DurableTaskRegistry> registerDurableTasks, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.AddInstallatronLogFilters();
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
         {
             builder.WebHost.UseUrls(ServerSettings.DefaultUrl);
         }
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseBadRequestEnvelope()));
         var settings = ServerSettings.From(configuration);
         builder.Services.AddSingleton(settings);
 
@@ -55,6 +58,7 @@ public static class InstallatronServer
             builder.Services.AddHostedService<AutoUpdateService>();
 
             var app = builder.Build();
+            app.UseRequestLog();
             app.MapInstallatronRoutes();
             if (settings.DemoData)
             {

@@ -117,5 +117,11 @@ public static class ErrorCodes
         : throw new ArgumentException($"Unknown errcode '{errcode}'.", nameof(errcode));
 
     /// <summary><c>invalid_argument_{field}</c>: the errcode for a bad value of a parameter without a code of its own.</summary>
-    public static string InvalidArgument(string field) => InvalidArgumentPrefix + field;
+    public static string InvalidArgument(string field) => IsFieldName(field)
+        ? InvalidArgumentPrefix + field
+        : throw new ArgumentException($"'{field}' is not a parameter name an errcode can be made of.", nameof(field));
+
+    /// <summary>A name an errcode can carry: lowercase letters, digits and '_', as every parameter of this API is named.</summary>
+    public static bool IsFieldName(string name) =>
+        name.Length is > 0 and <= 64 && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 }

@@ -1,4 +1,5 @@
 using Installatron.Core.Domain;
+using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Text;
 
@@ -49,11 +50,11 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{version}' is not a version.");
         }
 
-        var path = SitePath(fields.RequiredString("path"), owner);
+        var (path, site) = SitePath(fields.RequiredString("path"), owner);
         var url = SiteUrl(fields.RequiredString("url"), owner);
         foreach (var existing in await installs.ListAsync(owner.User, cancellationToken))
         {
-            if (string.Equals(existing.Path, path, StringComparison.Ordinal))
+            if (string.Equals(existing.Path, path, StringComparison.Ordinal) || string.Equals(SitePaths.RealPath(existing.Path), site, StringComparison.Ordinal))
             {
                 throw new ApiRefusal(ErrorCodes.InstallExists, "path", $"The install {existing.Id} already lives at {path}.");
             }
@@ -90,7 +91,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             AutoupThemes = fields.Enum("autoup_themes", AutoupItems, "all"),
             Bkloc = fields.String("bkloc") ?? "local",
             ExcludeFiles = RelativePaths(fields, "exclude_files") ?? [],
-            Files = RelativePaths(fields, "files") ?? TopLevelEntries(path),
+            Files = RelativePaths(fields, "files") ?? TopLevelEntries(site),
             Tables = fields.StringList("tables") ?? [],
             Notification = NotificationField(fields),
             LinkAdmin = fields.String("link_admin") ?? (application == Applications.WordPress ? "wp-admin" : ""),
@@ -108,8 +109,8 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             var activation = await Applications.ReadActivationAsync(install, cancellationToken);
             install = install with
             {
-                Plugins = fields.Has("plugins") ? install.Plugins : Applications.RefreshPlugins(path, [], activation),
-                Themes = fields.Has("themes") ? install.Themes : Applications.RefreshThemes(path, [], activation),
+                Plugins = fields.Has("plugins") ? install.Plugins : Applications.RefreshPlugins(site, [], activation),
+                Themes = fields.Has("themes") ? install.Themes : Applications.RefreshThemes(site, [], activation),
             };
         }
 
@@ -117,7 +118,11 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         return install;
     }
 
-    private static string SitePath(string path, HostingUser owner)
+    /// <summary>
+    /// The path as given (full, without a trailing separator) and its real path on disk, which must lie inside the
+    /// owner's home once every symbolic link is followed: a link in one account's home cannot import another's site.
+    /// </summary>
+    private static (string Path, string RealPath) SitePath(string path, HostingUser owner)
     {
         if (UnsafeText.Describe(path) is { } problem)
         {
@@ -130,25 +135,23 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         }
 
         var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
-        if (owner.Home.Length > 0 && !IsInside(full, owner.Home))
+        string real;
+        try
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, "path",
-                $"The path {full} is outside the home directory of '{owner.User}' ({owner.Home}).");
+            real = AccountFolder.Open(owner.Home).Resolve(full, "The path");
+        }
+        catch (UnsafePathException e)
+        {
+            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
         }
 
-        if (!Directory.Exists(full))
+        if (!Directory.Exists(real))
         {
             throw new ApiRefusal(ErrorCodes.FailedFilesystemDirectory, "path",
                 $"The folder {full} does not exist: the application's files have been deleted or moved.");
         }
 
-        return full;
-    }
-
-    private static bool IsInside(string path, string home)
-    {
-        var root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(home));
-        return path == root || path.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return (full, real);
     }
 
     private static string SiteUrl(string url, HostingUser owner)

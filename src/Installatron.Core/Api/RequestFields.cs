@@ -105,11 +105,27 @@ public sealed class RequestFields
             throw new ApiRefusal(ErrorCodes.UnknownArgument, unknown,
                 $"Unknown parameter '{unknown}'. Accepted parameters: {string.Join(", ", known)}.");
         }
+
+        foreach (var name in _values.Keys)
+        {
+            TryGet(name, out _);
+        }
+    }
+
+    /// <summary>A parameter's value, refused when any string in it is not valid text (lone surrogate, control character, not UTF-8).</summary>
+    private bool TryGet(string name, out FieldValue value)
+    {
+        if (!_values.TryGetValue(name, out value))
+        {
+            return false;
+        }
+
+        return value.FindUnsafeText() is { } problem ? throw Invalid(name, problem) : true;
     }
 
     public string? String(string name)
     {
-        if (!_values.TryGetValue(name, out var value))
+        if (!TryGet(name, out var value))
         {
             return null;
         }
@@ -125,7 +141,7 @@ public sealed class RequestFields
 
     public bool Bool(string name, bool defaultValue)
     {
-        if (!_values.TryGetValue(name, out var value))
+        if (!TryGet(name, out var value))
         {
             return defaultValue;
         }
@@ -151,7 +167,7 @@ public sealed class RequestFields
 
     public long Long(string name, long defaultValue, long min = 0, long max = long.MaxValue)
     {
-        if (!_values.TryGetValue(name, out var value))
+        if (!TryGet(name, out var value))
         {
             return defaultValue;
         }
@@ -177,7 +193,7 @@ public sealed class RequestFields
     /// <summary>An array of strings; <c>null</c> when absent. Form bodies may repeat the key or send a JSON array.</summary>
     public IReadOnlyList<string>? StringList(string name)
     {
-        if (!_values.TryGetValue(name, out var value))
+        if (!TryGet(name, out var value))
         {
             return null;
         }
@@ -188,7 +204,7 @@ public sealed class RequestFields
     /// <summary>A JSON value given as a JSON body member or as a form field holding JSON text.</summary>
     public T? Json<T>(string name)
     {
-        if (!_values.TryGetValue(name, out var value))
+        if (!TryGet(name, out var value))
         {
             return default;
         }
@@ -228,8 +244,9 @@ public sealed class RequestFields
         new(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {maxBodyBytes} bytes.");
 
     /// <summary>
-    /// Every name must be a plain name and every string valid text (no lone surrogate, no control character but tab and
-    /// line breaks): nothing that cannot be stored or shown goes further.
+    /// Every name must be a plain name: nothing that cannot be stored or shown goes further. Values are checked when
+    /// they are read (<see cref="TryGet"/>) or when the route names its parameters (<see cref="RejectUnknown"/>), so an
+    /// unknown parameter is reported as unknown whatever its value holds.
     /// </summary>
     private static RequestFields Checked(RequestFields fields)
     {
@@ -240,10 +257,6 @@ public sealed class RequestFields
                 throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"A parameter name {badName}: '{UnsafeText.Show(name)}'.");
             }
 
-            if (value.FindUnsafeText() is { } badValue)
-            {
-                throw Invalid(name, badValue);
-            }
         }
 
         return fields;

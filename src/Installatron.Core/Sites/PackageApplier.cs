@@ -149,7 +149,7 @@ public sealed class PackageApplier(TimeProvider time)
 
     private static string SiteRootOf(string siteRoot)
     {
-        var root = Path.GetFullPath(siteRoot);
+        var root = SitePaths.RequireRealRoot(siteRoot);
         return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");
     }
 

@@ -37,7 +37,7 @@ public static partial class SiteBackup
             throw new ArgumentException($"'{badName.Name}' is not a plain file name for an attachment.", nameof(attachments));
         }
 
-        var root = Path.GetFullPath(siteRoot);
+        var root = SitePaths.RequireRealRoot(siteRoot);
         if (!Directory.Exists(root))
         {
             throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");

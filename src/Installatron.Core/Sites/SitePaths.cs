@@ -85,6 +85,19 @@ public static class SitePaths
         return Path.Join(root, normalized);
     }
 
+    /// <summary>
+    /// The full path of a site (or staging) root that must be its own real path: no symbolic link anywhere on it. The
+    /// engine is given resolved roots (<see cref="AccountFolder"/>); one that still holds a link was swapped for one.
+    /// </summary>
+    public static string RequireRealRoot(string root)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var real = RealPath(full);
+        return real == full
+            ? full
+            : throw new UnsafePathException($"The folder '{full}' is reached through a symbolic link (it is really '{real}'); only a site's real path is worked on.");
+    }
+
     /// <summary>The physical path of <paramref name="path"/>: every symbolic link on it resolved (a missing tail is kept as is).</summary>
     public static string RealPath(string path)
     {

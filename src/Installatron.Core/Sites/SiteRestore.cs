@@ -20,7 +20,7 @@ public static class SiteRestore
     {
         var manifest = await SiteBackup.ReadManifestAsync(archivePath, cancellationToken);
         var excludes = SitePaths.NormalizeAll(excludeFiles);
-        var root = Path.GetFullPath(siteRoot);
+        var root = SitePaths.RequireRealRoot(siteRoot);
         Directory.CreateDirectory(root);
         var writer = new SiteWriter(root);
 

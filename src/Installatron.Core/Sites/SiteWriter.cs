@@ -7,20 +7,20 @@ namespace Installatron.Core.Sites;
 /// Changes a site tree one entry at a time, each change safe to repeat: every path is resolved with
 /// <see cref="SitePaths"/> (no symbolic link out of the site on the way), files are written to a temporary file in
 /// the same folder and renamed over the old one, and a symbolic link found where something is written is replaced,
-/// never written through.
+/// never written through. The root itself must be a real path (no link on it).
 /// </summary>
-internal sealed class SiteWriter(string root)
+internal sealed class SiteWriter(string siteRoot)
 {
     private readonly HashSet<string> _safeDirectories = new(StringComparer.Ordinal);
 
-    public string Root => root;
+    public string Root { get; } = SitePaths.RequireRealRoot(siteRoot);
 
-    public string Resolve(string path) => SitePaths.Resolve(root, path, _safeDirectories);
+    public string Resolve(string path) => SitePaths.Resolve(Root, path, _safeDirectories);
 
     public EntryKind KindOf(string path) => SiteTree.KindOf(Resolve(path));
 
     /// <summary>Resolves a directory the caller will write into: a symbolic link there must stay inside the site too.</summary>
-    public string ResolveDirectory(string path) => SitePaths.Resolve(root, path, _safeDirectories, includeLast: true);
+    public string ResolveDirectory(string path) => SitePaths.Resolve(Root, path, _safeDirectories, includeLast: true);
 
     /// <summary>
     /// Makes <paramref name="path"/> a directory; a new one gets <paramref name="mode"/>. A file there is replaced; a

@@ -17,8 +17,8 @@ internal sealed class StagingArea
 
     public static StagingArea For(string stagingDirectory, string siteRoot)
     {
-        var full = Path.GetFullPath(stagingDirectory);
-        var realStaging = SitePaths.RealPath(full);
+        var full = SitePaths.RequireRealRoot(stagingDirectory);
+        var realStaging = full;
         var realRoot = SitePaths.RealPath(siteRoot);
         if (SitePaths.IsSameOrUnder(realStaging, realRoot) || SitePaths.IsSameOrUnder(realRoot, realStaging))
         {

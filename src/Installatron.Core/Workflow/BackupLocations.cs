@@ -1,5 +1,6 @@
 using Installatron.Core.Api;
 using Installatron.Core.Domain;
+using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
@@ -13,28 +14,27 @@ public sealed class BackupLocations(InstallatronTables tables)
 {
     public const string Local = "local";
 
-    /// <summary>The account folder for the install's work: the user's home when known, else beside the site.</summary>
-    public static string AppData(Install install, HostingUser owner) =>
-        owner.Home.Length > 0
-            ? Path.Combine(owner.Home, ".appdata")
-            : Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(install.Path)) ?? install.Path, ".installatron");
+    /// <summary>The account's work folder, in its home and outside every web root.</summary>
+    public const string AppDataFolder = ".appdata";
 
-    public static string LocalBackupDirectory(Install install, HostingUser owner) => Path.Combine(AppData(install, owner), "backups", install.Id);
+    /// <summary>Where <c>bkloc = local</c> keeps an install's backups, resolved inside the account's home.</summary>
+    public static string LocalBackupDirectory(AccountFolder account, string installId) =>
+        account.Resolve(Path.Join(AppDataFolder, "backups", installId), "The install's backup folder");
 
-    public static string StagingDirectory(Install install, HostingUser owner, string taskId) => Path.Combine(AppData(install, owner), "staging", taskId);
+    /// <summary>Where an update stages its packages, resolved inside the account's home.</summary>
+    public static string StagingDirectory(AccountFolder account, string taskId) =>
+        account.Resolve(Path.Join(AppDataFolder, "staging", taskId), "The update's staging folder");
 
     /// <summary>The local archive path a backup is written to (then uploaded when remote).</summary>
-    public static string ArchivePath(Install install, HostingUser owner, string taskId) =>
-        Path.Combine(LocalBackupDirectory(install, owner), $"{taskId}.tar.gz");
-
-    public static string BlobName(Install install, string taskId) => $"{install.Id}/{taskId}.tar.gz";
+    public static string ArchivePath(AccountFolder account, string installId, string taskId) =>
+        Path.Join(LocalBackupDirectory(account, installId), $"{taskId}.tar.gz");
 
     /// <summary>Proves the backup location can be written (<c>dryrun=all</c>), leaving nothing behind.</summary>
-    public async Task ProbeAsync(Install install, HostingUser owner, CancellationToken cancellationToken)
+    public async Task ProbeAsync(Install install, AccountFolder account, CancellationToken cancellationToken)
     {
         if (install.Bkloc == Local)
         {
-            var directory = LocalBackupDirectory(install, owner);
+            var directory = LocalBackupDirectory(account, install.Id);
             try
             {
                 Directory.CreateDirectory(directory);

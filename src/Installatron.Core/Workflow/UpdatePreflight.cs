@@ -1,5 +1,6 @@
 using Installatron.Core.Api;
 using Installatron.Core.Domain;
+using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
@@ -29,22 +30,22 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
                 $"The hosting account '{owner.User}' does not manage the domain {install.UrlDomain} of this install.");
         }
 
-        if (!Directory.Exists(install.Path))
+        var (account, site) = ResolveFolders(install, owner);
+        if (!Directory.Exists(site))
         {
             throw new ApiRefusal(ErrorCodes.FailedFilesystemDirectory, null,
                 $"The folder {install.Path} no longer exists: the application's files have been deleted or moved.");
         }
 
-        EnsureReadWrite(install.Path);
-        var (files, bytes) = Measure(install.Path, install.ExcludeFiles, cancellationToken);
+        EnsureReadWrite(site);
+        var (files, bytes) = Measure(site, install.ExcludeFiles, cancellationToken);
 
         // A backup is at most the site's size (compressed); staging holds the unpacked package.
         var needed = (backup ? bytes : 0) + (target is null ? 0 : Math.Max(target.Package.UncompressedSize, target.Package.Size));
         var neededInodes = target is null ? 0 : target.Package.Entries + 1;
         if (owner.QuotaDiskBytes > 0 || owner.QuotaInodes > 0)
         {
-            var home = owner.Home.Length > 0 && Directory.Exists(owner.Home) ? owner.Home : install.Path;
-            var (usedFiles, usedBytes) = Measure(home, [], cancellationToken);
+            var (usedFiles, usedBytes) = Measure(account.Home, [], cancellationToken);
             if (owner.QuotaDiskBytes > 0 && usedBytes + needed > owner.QuotaDiskBytes)
             {
                 throw new ApiRefusal(ErrorCodes.FailedFilesystemQuota, null,
@@ -58,10 +59,10 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
             }
         }
 
-        var free = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(install.Path)) ?? "/").AvailableFreeSpace;
+        var free = new DriveInfo(Path.GetPathRoot(site) ?? "/").AvailableFreeSpace;
         try
         {
-            free = new DriveInfo(install.Path).AvailableFreeSpace;
+            free = new DriveInfo(site).AvailableFreeSpace;
         }
         catch (ArgumentException)
         {
@@ -76,7 +77,7 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
 
         if (testConnections)
         {
-            await backups.ProbeAsync(install, owner, cancellationToken);
+            await backups.ProbeAsync(install, account, cancellationToken);
             if (Databases.InstallDatabase.For(install) is { } database)
             {
                 try
@@ -96,6 +97,26 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
         }
 
         return new PreflightReport(files, bytes, needed, free);
+    }
+
+    /// <summary>
+    /// The owner's home and the site's real path; the site and the folders the update writes to (backups, staging)
+    /// must stay inside the home once every symbolic link is followed, or nothing is done.
+    /// </summary>
+    private static (AccountFolder Account, string Site) ResolveFolders(Install install, HostingUser owner)
+    {
+        try
+        {
+            var account = AccountFolder.Open(owner.Home);
+            var site = account.Resolve(install.Path, "The install's folder");
+            BackupLocations.LocalBackupDirectory(account, install.Id);
+            BackupLocations.StagingDirectory(account, "");
+            return (account, site);
+        }
+        catch (UnsafePathException e)
+        {
+            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, null, e.Message);
+        }
     }
 
     private static void EnsureReadWrite(string path)

@@ -5,7 +5,11 @@ using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
 
-/// <summary>Everything an activity knows about its update, read fresh from the tables each time.</summary>
+/// <summary>
+/// Everything an activity knows about its update, read fresh from the tables each time. The folders on disk are
+/// resolved again on every read (<see cref="AccountFolder"/>): a symbolic link swapped in between two steps cannot
+/// lead a step outside the owner's home; such a folder fails the step with <c>failed_filesystem_permission</c>.
+/// </summary>
 public sealed record UpdateState(
     Stored<UpdateTask> Task,
     Stored<Install> Install,
@@ -13,11 +17,28 @@ public sealed record UpdateState(
     CatalogVersion? Target,
     CatalogVersion? Installed)
 {
-    public string StagingDirectory => BackupLocations.StagingDirectory(Install.Value, Owner, Task.Value.Id);
+    /// <summary>The real path of the site; read it once per step and work on that.</summary>
+    public string SiteRoot => Resolve(account => account.Resolve(Install.Value.Path, "The install's folder"));
+
+    public string StagingDirectory => Resolve(account => BackupLocations.StagingDirectory(account, Task.Value.Id));
+
+    public string ArchivePath => Resolve(account => BackupLocations.ArchivePath(account, Install.Value.Id, Task.Value.Id));
 
     public string PackagePath(CatalogVersion version) => Path.Combine(StagingDirectory, "packages", $"{version.Application}-{version.Version}.zip");
 
     public SiteRecipe Recipe => Recipes.For(Install.Value.Application);
+
+    private string Resolve(Func<AccountFolder, string> path)
+    {
+        try
+        {
+            return path(AccountFolder.Open(Owner.Home));
+        }
+        catch (UnsafePathException e)
+        {
+            throw new UpdateStepException(ErrorCodes.FailedFilesystemPermission, e.Message);
+        }
+    }
 }
 
 /// <summary>Loads an update's state and records its progress on the task row.</summary>

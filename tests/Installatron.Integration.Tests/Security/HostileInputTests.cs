@@ -121,6 +121,23 @@ public sealed class HostileInputTests(HostileInputTests.Server fixture) : IClass
         Assert.Equal(snapshot, await fixture.Api.SnapshotAsync());
     }
 
+    public static TheoryData<string> MalformedRequests => new()
+    {
+        "GET /users/a%00b HTTP/1.1\nHost: x\n",
+        "GET /users/x HTTP/1.1\nHost: x\nBad Header: x\n",
+        $"GET /{new string('a', 10_000)} HTTP/1.1\nHost: x\n",
+        $"GET /users/x HTTP/1.1\nHost: x\nX-Long: {new string('a', 40_000)}\n",
+        "NOT-HTTP\n",
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedRequests))]
+    public async Task Request_MalformedHttp_EnvelopeFromTheWebServer(string head)
+    {
+        var response = await RawHttp.SendAsync(fixture.Api.BaseAddress, head, []);
+        response.AssertEnvelope(400, ErrorCodes.InvalidRequestBody);
+    }
+
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
     private static byte[] LargeForm() => Utf8(

@@ -20,6 +20,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
         await work.StepAsync(input.TaskId, TaskSteps.Apply, 40, ct);
         var state = await work.LoadAsync(input, ct);
         var install = state.Install.Value;
+        var site = state.SiteRoot;
         try
         {
             await faults.AtAsync(UpdateFaults.BeforeApply, input.TaskId, ct);
@@ -34,7 +35,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
                     await catalog.DownloadPackageAsync(installed, oldPackage, ct);
                 }
 
-                await applier.ApplyAsync(new ApplyRequest(install.Path, newPackage, oldPackage, state.Recipe,
+                await applier.ApplyAsync(new ApplyRequest(site, newPackage, oldPackage, state.Recipe,
                     Path.Combine(state.StagingDirectory, "core")), ct);
             }
 
@@ -42,7 +43,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
             var applied = new List<AppliedComponent>();
             foreach (var plugin in install.Plugins.Where(p => state.Task.Value.Plugins?.Contains(p.Id) == true))
             {
-                if (await ApplyComponentAsync(state, Recipes.PluginApplication(plugin.Id), Recipes.PluginDirectory(plugin.Id), plugin.Version, ct) is { } version)
+                if (await ApplyComponentAsync(state, site, Recipes.PluginApplication(plugin.Id), Recipes.PluginDirectory(plugin.Id), plugin.Version, ct) is { } version)
                 {
                     applied.Add(new AppliedComponent("plugin", plugin.Id, plugin.Version, version));
                 }
@@ -50,7 +51,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
 
             foreach (var theme in install.Themes.Where(t => state.Task.Value.Themes?.Contains(t.Id) == true))
             {
-                if (await ApplyComponentAsync(state, Recipes.ThemeApplication(theme.Id), Recipes.ThemeDirectory(theme.Id), theme.Version, ct) is { } version)
+                if (await ApplyComponentAsync(state, site, Recipes.ThemeApplication(theme.Id), Recipes.ThemeDirectory(theme.Id), theme.Version, ct) is { } version)
                 {
                     applied.Add(new AppliedComponent("theme", theme.Id, theme.Version, version));
                 }
@@ -61,12 +62,12 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
         {
-            throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {install.Path} failed: {e.Message}");
+            throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {site} failed: {e.Message}");
         }
     }
 
     /// <summary>Replaces one plugin/theme folder from its newest package, if that is newer than the installed one; returns the version applied.</summary>
-    private async Task<string?> ApplyComponentAsync(UpdateState state, string application, string directory, string installedVersion, CancellationToken ct)
+    private async Task<string?> ApplyComponentAsync(UpdateState state, string site, string application, string directory, string installedVersion, CancellationToken ct)
     {
         var newest = (await catalog.ListVersionsAsync(application, ct)).FirstOrDefault();
         if (newest is null || (AppVersion.TryParse(installedVersion, out var current) && newest.ParsedVersion <= current))
@@ -76,7 +77,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
 
         var package = state.PackagePath(newest);
         await catalog.DownloadPackageAsync(newest, package, ct);
-        await applier.ApplyComponentAsync(state.Install.Value.Path, directory, package,
+        await applier.ApplyComponentAsync(site, directory, package,
             Path.Combine(state.StagingDirectory, "components", application), ct);
         return newest.Version;
     }

@@ -24,7 +24,8 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
             return done.Id;
         }
 
-        var archive = BackupLocations.ArchivePath(install, state.Owner, input.TaskId);
+        var site = state.SiteRoot;
+        var archive = state.ArchivePath;
         Directory.CreateDirectory(Path.GetDirectoryName(archive)!);
 
         await faults.AtAsync(UpdateFaults.BeforeBackup, input.TaskId, CancellationToken.None);
@@ -50,7 +51,7 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
         SiteManifest manifest;
         try
         {
-            await SiteBackup.CreateAsync(install.Path, install.ExcludeFiles, archive, CancellationToken.None, attachments);
+            await SiteBackup.CreateAsync(site, install.ExcludeFiles, archive, CancellationToken.None, attachments);
             // Verified again from disk, whatever CreateAsync found or wrote: no verified backup, no update.
             var verification = await SiteBackup.VerifyAsync(archive, CancellationToken.None);
             result = verification.EnsureValid();
@@ -59,7 +60,7 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
         {
-            throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {install.Path} could not be written and verified: {e.Message}");
+            throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {site} could not be written and verified: {e.Message}");
         }
 
         var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,

@@ -21,9 +21,10 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         var update = input.Update;
         var state = await work.LoadAsync(update, ct);
         var task = state.Task.Value;
+        var (site, staging) = Folders(state);
         if (!task.IsFinished)
         {
-            await UpdateInstallAsync(task, input, ct);
+            await UpdateInstallAsync(task, input, site, ct);
             await work.ChangeTaskAsync(update.TaskId, t => t with
             {
                 Status = input.Outcome.Status,
@@ -36,15 +37,31 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         }
 
         await leases.ReleaseAsync(update.InstallId, update.TaskId, ct);
-        if (Directory.Exists(state.StagingDirectory))
+        if (staging is not null && Directory.Exists(staging))
         {
-            Directory.Delete(state.StagingDirectory, recursive: true);
+            Directory.Delete(staging, recursive: true);
         }
 
         return true;
     }
 
-    private async Task UpdateInstallAsync(UpdateTask task, FinalizeInput input, CancellationToken ct)
+    /// <summary>
+    /// The real paths of the site and the staging folder; <c>null</c> when they now lead outside the owner's home:
+    /// the outcome is still recorded, and nothing on disk is touched.
+    /// </summary>
+    private static (string? Site, string? Staging) Folders(UpdateState state)
+    {
+        try
+        {
+            return (state.SiteRoot, state.StagingDirectory);
+        }
+        catch (UpdateStepException)
+        {
+            return (null, null);
+        }
+    }
+
+    private async Task UpdateInstallAsync(UpdateTask task, FinalizeInput input, string? site, CancellationToken ct)
     {
         var stored = await installs.GetAsync(task.InstallId, ct);
         if (stored is null)
@@ -54,7 +71,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
 
         var install = stored.Value;
         var now = work.Now;
-        var activation = input.Outcome.Status == TaskStatuses.Complete && Applications.HasPluginsAndThemes(install.Application)
+        var inventory = site is not null && Applications.HasPluginsAndThemes(install.Application);
+        var activation = input.Outcome.Status == TaskStatuses.Complete && inventory
             ? await Applications.ReadActivationAsync(install, ct)
             : null;
         Install changed = input.Outcome.Status switch
@@ -66,8 +84,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
-                Plugins = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshPlugins(install.Path, install.Plugins, activation) : install.Plugins,
-                Themes = Applications.HasPluginsAndThemes(install.Application) ? Applications.RefreshThemes(install.Path, install.Themes, activation) : install.Themes,
+                Plugins = inventory ? Applications.RefreshPlugins(site!, install.Plugins, activation) : install.Plugins,
+                Themes = inventory ? Applications.RefreshThemes(site!, install.Themes, activation) : install.Themes,
             },
             // A second run after a crash finds its failure recorded and changes nothing.
             _ when install.Failures.Any(f => f.Task == task.Id) => install,

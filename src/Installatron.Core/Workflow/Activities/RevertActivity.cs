@@ -16,6 +16,7 @@ public sealed class RevertActivity(UpdateWork work, BackupStore backups) : TaskA
         var ct = CancellationToken.None;
         await work.StepAsync(input.TaskId, TaskSteps.Revert, 90, ct);
         var state = await work.LoadAsync(input, ct);
+        var site = state.SiteRoot;
         var backup = await backups.GetAsync(input.InstallId, input.TaskId, ct)
             ?? throw new UpdateStepException(ErrorCodes.FailedRevert, "There is no backup of this update to revert to.");
         try
@@ -35,11 +36,11 @@ public sealed class RevertActivity(UpdateWork work, BackupStore backups) : TaskA
                 }
             }
 
-            await SiteRestore.RestoreAsync(archive, state.Install.Value.Path, state.Install.Value.ExcludeFiles, ct);
+            await SiteRestore.RestoreAsync(archive, site, state.Install.Value.ExcludeFiles, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException or DatabaseException)
         {
-            throw new UpdateStepException(ErrorCodes.FailedRevert, $"Restoring {state.Install.Value.Path} from the backup failed: {e.Message}");
+            throw new UpdateStepException(ErrorCodes.FailedRevert, $"Restoring {site} from the backup failed: {e.Message}");
         }
 
         return true;

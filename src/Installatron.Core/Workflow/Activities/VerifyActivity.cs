@@ -17,7 +17,7 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults) : TaskA
         await faults.AtAsync(UpdateFaults.BeforeVerify, input.TaskId, ct);
         if (state.Target is { } target)
         {
-            var differences = await SiteVerifier.VerifyAgainstPackageAsync(state.Install.Value.Path, state.PackagePath(target), state.Recipe, ct);
+            var differences = await SiteVerifier.VerifyAgainstPackageAsync(state.SiteRoot, state.PackagePath(target), state.Recipe, ct);
             if (differences.Count > 0)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify,

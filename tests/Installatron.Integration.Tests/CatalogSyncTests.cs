@@ -175,6 +175,18 @@ public sealed class CatalogSyncTests
     }
 
     [Fact]
+    public async Task SyncCatalog_SourceUrlEmpty_SyncOffAndNothingStored()
+    {
+        await using var server = await ApiServer.StartAsync();
+        var snapshot = await server.SnapshotAsync();
+
+        var response = (await server.PostJsonAsync("/catalog/sync", "{}")).AssertEnvelope(500, ErrorCodes.FailedCatalogSource);
+
+        Assert.Contains("Installatron__CatalogSourceUrl is empty", response.Message);
+        Assert.Equal(snapshot, await server.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task SyncCatalog_UnknownParameterOrNoKey_RefusedBeforeAnyRequest()
     {
         await using var source = await SourceAsync();

@@ -98,7 +98,10 @@ public sealed class WordPressOrgSource(IHttpClientFactory httpClients, IOptions<
         return files.EnumerateObject().ToDictionary(f => f.Name, f => new FileHashes(Values(f.Value, "md5"), Values(f.Value, "sha256")), StringComparer.Ordinal);
     }
 
-    /// <summary>The SHA-1 the download server publishes beside a zip (<c>{zip}.sha1</c>), or null when it publishes none.</summary>
+    /// <summary>
+    /// The SHA-1 the download server publishes beside a zip (<c>{zip}.sha1</c>), or null when it publishes none. Anyone
+    /// who could forge the zip could forge this file too, so a missing one weakens nothing the per-file checksums check.
+    /// </summary>
     public async Task<string?> ZipSha1Async(Uri zip, CancellationToken cancellationToken)
     {
         var sha1 = new UriBuilder(zip) { Path = zip.AbsolutePath + ".sha1" }.Uri;
@@ -108,8 +111,9 @@ public sealed class WordPressOrgSource(IHttpClientFactory httpClients, IOptions<
             return null;
         }
 
-        var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim().ToLowerInvariant();
-        return text.Length == 40 && text.All(Uri.IsHexDigit) ? text : throw Malformed(sha1.AbsoluteUri, "not a SHA-1");
+        // The hash alone, or "hash  file name" as sha1sum writes it; anything else (an error page) is no published SHA-1.
+        var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim().Split((char[]?)null, 2)[0].ToLowerInvariant();
+        return text.Length == 40 && text.All(Uri.IsHexDigit) ? text : null;
     }
 
     /// <summary>Streams a release zip into <paramref name="path"/> (at most <paramref name="maxBytes"/>); returns its size.</summary>

@@ -67,7 +67,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
             ["Installatron:Key"] = ApiServer.Key,
             ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
             ["Installatron:SyncWaitSeconds"] = syncWaitSeconds.ToString(),
-        }.Concat(settings)).Build();
+            // No test reaches the public catalog source; a test that syncs names its own local one.
+            ["Installatron:CatalogSourceUrl"] = "",
+        }).AddInMemoryCollection(settings).Build();
 
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))

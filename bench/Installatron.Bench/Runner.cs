@@ -35,6 +35,11 @@ public sealed class Runner(string workDirectory)
         File.Delete(Path.Join(directory, "tar-czf.tar.gz"));
         await PhaseAsync("apply", site.Root, site.NewPackage, site.OldPackage, staging);
         await PhaseAsync("verify-package", site.Root, site.NewPackage);
+        var checksums = Path.Join(directory, "checksums.json");
+        await PhaseAsync("checksums", site.NewPackage, checksums);
+        _rows.RemoveAt(_rows.Count - 1);
+        await PhaseAsync("core-integrity", site.Root, checksums);
+        _rows[^1] = _rows[^1] with { Phase = "core integrity (site against the release's md5 checksums)" };
         await PhaseAsync("apply", site.Root, site.NewPackage, site.OldPackage, staging);
         _rows[^1] = _rows[^1] with { Phase = "apply again (no-op)" };
         await PhaseAsync("restore", archive, site.Root);

@@ -41,6 +41,11 @@ public static class AppSettings
         new("Installatron__TaskHub", SettingUse.LocalOnly, "Standalone server: Durable task hub name (default 'installatron'; the Functions app's is hubName in host.json)."),
         new("Installatron__DurableLockTimeout", SettingUse.LocalOnly, "Standalone server: how long work in flight at a crash waits before it is redelivered (default 00:00:30)."),
         new("Installatron__AutoUpdateMinutes", SettingUse.LocalOnly, "Standalone server: minutes between automatic-update sweeps (default 360; 0 turns them off). The Functions app sweeps every 6 hours."),
+        new("Installatron__CatalogSourceUrl", SettingUse.Optional, "Base URL of the catalog source in WordPress.org's API formats (default the public WordPress.org API); empty turns the catalog sync off."),
+        new("Installatron__CatalogSyncNewBranch", SettingUse.Optional, "upgrade_from mode the catalog sync gives a release from versions of another branch: auto, manual (default) or none. Same branch is always auto."),
+        new("Installatron__CatalogSyncPlugins", SettingUse.Optional, "Plugin slugs the catalog sync follows besides those the installs have (comma separated)."),
+        new("Installatron__CatalogSyncThemes", SettingUse.Optional, "Theme slugs the catalog sync follows besides those the installs have (comma separated)."),
+        new("Installatron__CatalogSyncMinutes", SettingUse.LocalOnly, "Standalone server: minutes between catalog syncs (default 720; 0 turns them off). The Functions app syncs every 12 hours."),
         new("Installatron__ToolRoot", SettingUse.LocalOnly, "Standalone server: folder with package-lock.json for Azurite (default: the repository root)."),
     ];
 }

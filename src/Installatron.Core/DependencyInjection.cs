@@ -1,5 +1,6 @@
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
+using Installatron.Core.Catalog;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         services.AddSingleton<TaskStore>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
+        services.AddSingleton<CoreChecksumStore>();
 
         services.AddSingleton<ApiKeyCheck>();
         services.AddSingleton<ApiGuard>();
@@ -44,6 +46,8 @@ public static class DependencyInjection
         services.AddSingleton<SiteHealth>();
         services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
+        services.AddSingleton<CoreIntegrityCheck>();
+        services.AddCatalogSync();
         services.TryAddSingleton<UpdateFaults>();
         services.AddTransient<PreflightActivity>();
         services.AddTransient<BackupActivity>();
@@ -58,7 +62,28 @@ public static class DependencyInjection
         services.AddSingleton<UsersApi>();
         services.AddSingleton<TasksApi>();
         services.AddSingleton<OpenApiApi>();
+        services.AddSingleton<CatalogApi>();
         return services;
+    }
+
+    /// <summary>The catalog sync from a WordPress.org-style source, with its HTTP client.</summary>
+    private static void AddCatalogSync(this IServiceCollection services)
+    {
+        services.AddSingleton<WordPressOrgSource>();
+        services.AddSingleton<ReleaseImporter>();
+        services.AddSingleton<CoreReleases>();
+        services.AddSingleton<ComponentReleases>();
+        services.AddSingleton<CatalogSync>();
+        services.AddHttpClient(WordPressOrgSource.ClientName, client =>
+            {
+                client.Timeout = TimeSpan.FromMinutes(10);
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Installatron.Functions/1.0 (catalog sync)");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(15),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+            });
     }
 
     /// <summary>The update orchestration and its activities, for any Durable Task worker (standalone server, tests).</summary>

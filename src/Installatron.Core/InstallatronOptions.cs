@@ -16,4 +16,19 @@ public sealed class InstallatronOptions
 
     /// <summary>How long a synchronous update (<c>background=false</c>) is waited for before the answer is 202 with the task; under Azure's 230 s HTTP limit.</summary>
     public int SyncWaitSeconds { get; set; } = 180;
+
+    /// <summary>
+    /// Base URL of the catalog source speaking WordPress.org's API formats (version check 1.7, stable check 1.0, core
+    /// checksums 1.0, plugin/theme information 1.2); empty turns the catalog sync off.
+    /// </summary>
+    public string CatalogSourceUrl { get; set; } = "https://api.wordpress.org";
+
+    /// <summary>The <c>upgrade_from</c> mode the sync gives a release from versions of another branch: auto, manual or none.</summary>
+    public string CatalogSyncNewBranch { get; set; } = "manual";
+
+    /// <summary>Plugin slugs the sync follows besides those the catalog's installs have (comma separated).</summary>
+    public string CatalogSyncPlugins { get; set; } = "";
+
+    /// <summary>Theme slugs the sync follows besides those the catalog's installs have (comma separated).</summary>
+    public string CatalogSyncThemes { get; set; } = "";
 }

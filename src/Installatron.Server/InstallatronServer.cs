@@ -56,6 +56,7 @@ public static class InstallatronServer
             builder.Services.AddInstallatronDurableRuntime(configuration, registerDurableTasks);
             builder.Services.AddSingleton<DemoData>();
             builder.Services.AddHostedService<AutoUpdateService>();
+            builder.Services.AddHostedService<CatalogSyncService>();
 
             var app = builder.Build();
             app.UseRequestLog();

@@ -51,6 +51,8 @@ public static class ErrorCodes
     public const string FailedVerify = "failed_verify";
     public const string FailedHealthCheck = "failed_health_check";
     public const string FailedRevert = "failed_revert";
+    public const string FailedCatalogSource = "failed_catalog_source";
+    public const string CatalogSyncOff = "catalog_sync_off";
     public const string FailedDatabaseHost = Databases.DatabaseErrors.Host;
     public const string FailedDatabaseLogin = Databases.DatabaseErrors.Login;
     public const string FailedDatabaseTable = Databases.DatabaseErrors.Table;
@@ -91,6 +93,8 @@ public static class ErrorCodes
         [FailedVerify] = 500,
         [FailedHealthCheck] = 500,
         [FailedRevert] = 500,
+        [FailedCatalogSource] = 500,
+        [CatalogSyncOff] = 409,
         [FailedDatabaseHost] = 500,
         [FailedDatabaseLogin] = 500,
         [FailedDatabaseTable] = 500,

@@ -16,6 +16,9 @@ public sealed record UpdateTask
     public string? HealthBefore { get; init; }
 
     public string? HealthAfter { get; init; }
+
+    /// <summary>The installed core files against the installed version's checksums, found by preflight; null when no checksums are known.</summary>
+    public Sites.CoreIntegrityReport? CoreIntegrity { get; init; }
     public int Progress { get; init; }
     public required string VersionFrom { get; init; }
 

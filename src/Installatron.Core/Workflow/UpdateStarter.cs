@@ -13,7 +13,7 @@ namespace Installatron.Core.Workflow;
 /// </summary>
 public sealed class UpdateStarter(
     TaskStore tasks, LeaseStore leases, UpdatePreflight preflight, InstallStore installs, InstallView view,
-    TimeProvider time, IOptions<InstallatronOptions> options)
+    CoreIntegrityCheck integrity, TimeProvider time, IOptions<InstallatronOptions> options)
 {
     public async Task<ApiResult> StartAsync(
         ValidatedUpdate update, string? idempotencyKey, DurableTaskClient client, CancellationToken cancellationToken, bool automatic = false)
@@ -25,7 +25,8 @@ public sealed class UpdateStarter(
         if (request.Dryrun == DryrunMode.All)
         {
             await preflight.RunAsync(install, update.Context.Owner, update.Target, backup, testConnections: true, cancellationToken);
-            return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, await view.PresentAsync(install, cancellationToken),
+            var core = await integrity.CheckInstalledAsync(install, cancellationToken);
+            return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, CoreIntegrityCheck.WithReport(await view.PresentAsync(install, cancellationToken), core),
                 "The dry run is complete: every check passed and every connection works; nothing was changed.\n");
         }
 

@@ -64,6 +64,8 @@ public sealed class ApiServer : IAsyncDisposable
             "--Installatron:DataPath", dataPath,
             "--Installatron:DemoData", demoData ? "true" : "false",
             "--Logging:LogLevel:Default", "Warning",
+            // No test reaches the public catalog source; a test that syncs names its own local one.
+            "--Installatron:CatalogSourceUrl", "",
             .. settings ?? [],
         ], TextWriter.Null, durableTasks ?? InstallatronServer.RegisterDurableTasks);
         await app.StartAsync();

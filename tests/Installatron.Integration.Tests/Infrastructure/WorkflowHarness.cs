@@ -40,7 +40,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public string SitePath => Path.Combine(DataPath, "demo", "home", DemoData.User, "public_html", "staging");
 
-    public static async Task<WorkflowHarness> StartAsync(int syncWaitSeconds = 60)
+    /// <param name="settings">More settings (<c>Installatron:CatalogSourceUrl</c>, …).</param>
+    public static async Task<WorkflowHarness> StartAsync(int syncWaitSeconds = 60, IReadOnlyDictionary<string, string?>? settings = null)
     {
         // The in-memory Durable backend listens on a port it picks at random; on a busy machine that port can be
         // taken by another test's server in between. Another pick fixes it.
@@ -48,7 +49,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         {
             try
             {
-                return await TryStartAsync(syncWaitSeconds);
+                return await TryStartAsync(syncWaitSeconds, settings ?? new Dictionary<string, string?>());
             }
             catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -56,7 +57,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         }
     }
 
-    private static async Task<WorkflowHarness> TryStartAsync(int syncWaitSeconds)
+    private static async Task<WorkflowHarness> TryStartAsync(int syncWaitSeconds, IReadOnlyDictionary<string, string?> settings)
     {
         var azurite = await SharedAzurite.GetAsync();
         var dataPath = TestIds.NewTempDirectory();
@@ -66,7 +67,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
             ["Installatron:Key"] = ApiServer.Key,
             ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
             ["Installatron:SyncWaitSeconds"] = syncWaitSeconds.ToString(),
-        }).Build();
+            // No test reaches the public catalog source; a test that syncs names its own local one.
+            ["Installatron:CatalogSourceUrl"] = "",
+        }).AddInMemoryCollection(settings).Build();
 
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))

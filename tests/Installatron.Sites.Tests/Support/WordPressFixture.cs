@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Installatron.Sites.Tests.Support;
@@ -108,4 +109,12 @@ public static class WordPressFixture
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
+
+    /// <summary>The md5 per path that core checksums 1.0 publishes for a release of these files.</summary>
+    public static IReadOnlyDictionary<string, string> Checksums(IReadOnlyDictionary<string, string> files) =>
+        files.ToDictionary(f => f.Key, f => Md5(f.Value), StringComparer.Ordinal);
+
+    public static string Md5(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -6,7 +6,7 @@ namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>Re-checks, when the update actually starts, everything the request was checked for. Reads only.</summary>
 [DurableTask(TaskNames.Preflight)]
-public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight, SiteHealth health) : TaskActivity<UpdateInput, PreflightReport>
+public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight, SiteHealth health, CoreIntegrityCheck integrity) : TaskActivity<UpdateInput, PreflightReport>
 {
     public override async Task<PreflightReport> RunAsync(TaskActivityContext context, UpdateInput input)
     {
@@ -29,7 +29,8 @@ public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight
 
         // The baseline the health check after the update is judged against.
         var before = await health.CheckAsync(state.Install.Value, CancellationToken.None);
-        await work.ChangeTaskAsync(input.TaskId, t => t with { HealthBefore = before.State }, CancellationToken.None);
+        var core = await integrity.CheckInstalledAsync(state.Install.Value, CancellationToken.None);
+        await work.ChangeTaskAsync(input.TaskId, t => t with { HealthBefore = before.State, CoreIntegrity = core }, CancellationToken.None);
         return report;
     }
 }

@@ -5,9 +5,12 @@ using Microsoft.DurableTask;
 
 namespace Installatron.Core.Workflow.Activities;
 
-/// <summary>Checks the updated tree against the target version's package: every core file present and identical.</summary>
+/// <summary>
+/// Checks the updated tree against the target version's package (every core file present and identical) and, when
+/// the target's release checksums are known, its core files against them.
+/// </summary>
 [DurableTask(TaskNames.Verify)]
-public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults) : TaskActivity<UpdateInput, bool>
+public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity) : TaskActivity<UpdateInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
     {
@@ -23,6 +26,12 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults) : TaskA
                 throw new UpdateStepException(ErrorCodes.FailedVerify,
                     $"The updated site does not match {target.Application} {target.Version}: {string.Join("; ", differences.Take(5))}" +
                     (differences.Count > 5 ? $" and {differences.Count - 5} more." : "."));
+            }
+
+            if (await integrity.CheckAsync(target.Application, target.Version, state.Install.Value.Path, ct) is { } report
+                && CoreIntegrityCheck.VerifyFailure(report, target.Application) is { } failure)
+            {
+                throw new UpdateStepException(ErrorCodes.FailedVerify, failure);
             }
         }
 

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+
+namespace Installatron.Core.Sites;
+
+/// <summary>
+/// How a site's core files compare with a release's checksums. <paramref name="Modified"/>: a release file whose content
+/// differs (or a symbolic link or folder in its place); <paramref name="Missing"/>: a release file that is not there;
+/// <paramref name="Injected"/>: a file in a core folder the release does not ship. Each list is sorted and holds at most
+/// <see cref="CoreIntegrity.MaxListed"/> paths (<paramref name="Truncated"/> when more were found).
+/// </summary>
+public sealed record CoreIntegrityReport(
+    string Version, int Checked, IReadOnlyList<string> Modified, IReadOnlyList<string> Missing, IReadOnlyList<string> Injected, bool Truncated)
+{
+    public bool Clean => Modified.Count == 0 && Missing.Count == 0 && Injected.Count == 0;
+}
+
+/// <summary>
+/// Checks a WordPress site's core files against the md5 checksums of a release, as <c>wp core verify-checksums</c> does:
+/// every release file outside <c>wp-content/</c> must be there with its checksum; a file in <c>wp-admin/</c> or
+/// <c>wp-includes/</c>, or a PHP file at the site's root (<c>wp-config.php</c> excepted), that the release does not ship
+/// is injected. Symbolic links are never followed. Reads each core file once; holds only the checksums in memory.
+/// </summary>
+public static class CoreIntegrity
+{
+    public const int MaxListed = 100;
+
+    private const string UserContent = "wp-content/";
+    private static readonly string[] CoreFolders = ["wp-admin", "wp-includes"];
+    private static readonly EnumerationOptions RootEntries = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+    private static readonly HashSet<string> RootFilesNotCore = new(["wp-config.php"], StringComparer.OrdinalIgnoreCase);
+
+    public static async Task<CoreIntegrityReport> CheckAsync(
+        string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(siteRoot);
+        var present = ListCore(root, cancellationToken);
+        var modified = new List<string>();
+        var missing = new List<string>();
+        var checkedFiles = 0;
+        foreach (var (path, md5) in md5ByPath)
+        {
+            if (path.StartsWith(UserContent, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            checkedFiles++;
+            if (!present.TryGetValue(path, out var type))
+            {
+                missing.Add(path);
+            }
+            else if (type != ManifestEntryTypes.File || await Md5Async(Path.Join(root, path), cancellationToken) != md5.ToLowerInvariant())
+            {
+                modified.Add(path);
+            }
+        }
+
+        // A folder or link that stands where a core folder should be hides the release's files beneath it.
+        modified.AddRange(CoreFolders.Where(f => present.TryGetValue(f, out var type) && type != ManifestEntryTypes.Directory));
+        var injected = present.Where(p => p.Value != ManifestEntryTypes.Directory && !CoreFolders.Contains(p.Key) && !md5ByPath.ContainsKey(p.Key)
+            && (p.Key.Contains('/') || (p.Key.EndsWith(".php", StringComparison.OrdinalIgnoreCase) && !RootFilesNotCore.Contains(p.Key))))
+            .Select(p => p.Key).ToList();
+
+        var truncated = modified.Count > MaxListed || missing.Count > MaxListed || injected.Count > MaxListed;
+        return new CoreIntegrityReport(version, checkedFiles, Listed(modified), Listed(missing), Listed(injected), truncated);
+    }
+
+    /// <summary>Root-level entries and everything under the core folders (when they are real folders), by relative path and type.</summary>
+    private static Dictionary<string, string> ListCore(string root, CancellationToken cancellationToken)
+    {
+        var present = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(root))
+        {
+            return present;
+        }
+
+        foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", RootEntries))
+        {
+            present[info.Name] = info.Attributes.HasFlag(FileAttributes.ReparsePoint) ? ManifestEntryTypes.Symlink
+                : info is DirectoryInfo ? ManifestEntryTypes.Directory
+                : ManifestEntryTypes.File;
+        }
+
+        foreach (var folder in CoreFolders.Where(f => present.TryGetValue(f, out var type) && type == ManifestEntryTypes.Directory))
+        {
+            foreach (var item in SiteTree.Walk(Path.Join(root, folder), [], cancellationToken))
+            {
+                present[$"{folder}/{item.Path}"] = item.Type;
+            }
+        }
+
+        return present;
+    }
+
+    private static IReadOnlyList<string> Listed(List<string> paths)
+    {
+        paths.Sort(StringComparer.Ordinal);
+        return paths.Count > MaxListed ? paths[..MaxListed] : paths;
+    }
+
+    private static async Task<string> Md5Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = SiteFiles.OpenRead(path);
+        // The release's checksums are md5 (all WordPress.org publishes); compared, never relied on for secrecy.
+        return Convert.ToHexStringLower(await MD5.HashDataAsync(stream, cancellationToken));
+    }
+}

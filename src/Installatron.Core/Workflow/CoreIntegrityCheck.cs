@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Installatron.Core.Api;
+using Installatron.Core.Domain;
+using Installatron.Core.Sites;
+using Installatron.Core.Storage;
+
+namespace Installatron.Core.Workflow;
+
+/// <summary>
+/// A WordPress site's core files against the checksums of a release, when the catalog sync stored them
+/// (<see cref="CoreChecksumStore"/>): preflight reports the installed version's differences (on the task and in
+/// <c>dryrun=all</c>'s answer); verify refuses a new core that differs from the target version's.
+/// </summary>
+public sealed class CoreIntegrityCheck(CoreChecksumStore checksums)
+{
+    /// <summary>The report for <paramref name="version"/> of the application at <paramref name="siteRoot"/>; null when no checksums are known.</summary>
+    public async Task<CoreIntegrityReport?> CheckAsync(string application, string version, string siteRoot, CancellationToken cancellationToken)
+    {
+        if (application != Applications.WordPress || await checksums.GetAsync(application, version, cancellationToken) is not { } release)
+        {
+            return null;
+        }
+
+        return await CoreIntegrity.CheckAsync(siteRoot, version, release.Files, cancellationToken);
+    }
+
+    public Task<CoreIntegrityReport?> CheckInstalledAsync(Install install, CancellationToken cancellationToken) =>
+        CheckAsync(install.Application, install.Version, install.Path, cancellationToken);
+
+    /// <summary><c>dryrun=all</c>'s <c>data</c>: the install as always, plus <c>core_integrity</c> (null when no checksums are known).</summary>
+    public static JsonObject WithReport(Install install, CoreIntegrityReport? report)
+    {
+        var data = JsonSerializer.SerializeToNode(install, ApiJson.Options)!.AsObject();
+        data["core_integrity"] = JsonSerializer.SerializeToNode(report, ApiJson.Options);
+        return data;
+    }
+
+    /// <summary>The failed_verify message for a new core that differs from its release, or null when it matches.</summary>
+    public static string? VerifyFailure(CoreIntegrityReport report, string application)
+    {
+        if (report.Modified.Count == 0 && report.Missing.Count == 0)
+        {
+            return null;
+        }
+
+        var parts = new List<string>();
+        if (report.Modified.Count > 0)
+        {
+            parts.Add("modified: " + string.Join(", ", report.Modified.Take(5)) + (report.Modified.Count > 5 ? ", …" : ""));
+        }
+
+        if (report.Missing.Count > 0)
+        {
+            parts.Add("missing: " + string.Join(", ", report.Missing.Take(5)) + (report.Missing.Count > 5 ? ", …" : ""));
+        }
+
+        return $"The updated core files do not match the checksums of {application} {report.Version}: {string.Join("; ", parts)}.";
+    }
+}

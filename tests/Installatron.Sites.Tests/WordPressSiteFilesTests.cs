@@ -102,4 +102,20 @@ public sealed class WordPressSiteFilesTests
 
         Assert.Equal("linked", WordPressSiteFiles.ReadConfig(home["site"], home.Path)?.DbName?.Text);
     }
+
+    [Fact]
+    public void ReadConfig_FifoInsteadOfAFile_ReadAsEmptyWithoutBlocking()
+    {
+        using var home = new TempDirectory();
+        Directory.CreateDirectory(home["site"]);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", home["site/wp-config.php"]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var config = WordPressSiteFiles.ReadConfig(home["site"], home.Path);
+
+        Assert.NotNull(config);
+        Assert.Null(config.DbName);
+    }
 }

@@ -37,6 +37,7 @@ public static class SiteFileReader
             throw new SiteFilesException($"'{full}' has {info.Length} bytes; more than the {maxBytes} such a file can have.");
         }
 
-        return File.ReadAllBytes(info.FullName);
+        // An empty file is never opened: a FIFO or device node there must not block or be read.
+        return info.Length == 0 ? [] : File.ReadAllBytes(info.FullName);
     }
 }

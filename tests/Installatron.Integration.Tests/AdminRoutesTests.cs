@@ -67,6 +67,10 @@ public sealed class AdminRoutesTests
         Assert.Equal("https://website.com/blog", data.GetProperty("url").GetString());
         Assert.Equal("yes", data.GetProperty("limitloginattempts").GetString());
         Assert.Contains("wp-config.php", data.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        // Not given, so read from the site's wp-config.php.
+        Assert.Equal(("mysql", "localhost", "databasename", "databaseusername", "wp_"), (data.GetProperty("db_type").GetString(),
+            data.GetProperty("db_host").GetString(), data.GetProperty("db_name").GetString(), data.GetProperty("db_user").GetString(), data.GetProperty("db_prefix").GetString()));
+        Assert.Equal(["wp_posts"], data.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("7.0.0", (await server.GetAsync("/browser/wordpress?from=6.7.3")).Data.GetProperty("versions")[0].GetProperty("version").GetString());
 
         var read = (await server.GetAsync($"/installs/{id}")).AssertEnvelope(200, null).Data;
@@ -81,7 +85,8 @@ public sealed class AdminRoutesTests
         await using var server = await ApiServer.StartAsync();
         var site = Path.Combine(server.DataPath, "demo", "home", DemoData.User, "public_html", "shop");
         DemoWordPress.WriteSite(site, "6.7.2", "http://website.com/shop");
-        var body = $$"""{"user": "{{DemoData.User}}", "application": "wordpress", "version": "6.7.2", "path": "{{site}}", "url": "http://website.com/shop"}""";
+        // No database runs for the demo site: "tables": [] imports it without listing them.
+        var body = $$"""{"user": "{{DemoData.User}}", "application": "wordpress", "version": "6.7.2", "path": "{{site}}", "url": "http://website.com/shop", "tables": []}""";
 
         var data = (await server.PostJsonAsync("/installs", body)).AssertEnvelope(201, null).Data;
 

@@ -12,17 +12,24 @@ using Xunit.Abstractions;
 namespace Installatron.Integration.Tests;
 
 /// <summary>
-/// End to end on a live WordPress 6.1.9 (Debian's package, PHP's built-in server, MariaDB): a real update to a
-/// "6.1.10" built from the same tree, and a broken package that the health check catches and the revert undoes.
+/// End to end on a live WordPress 6.1.9 (Debian's package, PHP's built-in server, MariaDB), imported from its path
+/// and URL alone and updated from packages in wordpress.org's layouts (core rooted at <c>wordpress/</c>, a plugin at
+/// its slug, a theme at its folder): a real update to a "6.1.10" built from the same tree whose database upgrade
+/// really runs, and broken packages that the post-conditions catch and the revert undoes, tables included.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
 public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper output)
 {
+    private const string Org = "wordpress/";
     private const string RemovedFile = "wp-links-opml.php";
     private const string AddedFile = "wp-includes/installatron-6-1-10.php";
+    private const string NewBundledTheme = "wp-content/themes/installatron-bundled";
+    private const string DeletedBundledPlugin = "wp-content/plugins/hello-dolly";
+    private const string DbVersion = "53496";
+    private const string NextDbVersion = "53497";
 
     [Fact]
-    public async Task Update_619To6110_SiteServesChangedCoreUserContentUntouched()
+    public async Task Update_FromWordPressOrgLayouts_SiteReportsTheNewVersionsAndHoldsNoWordPressFolder()
     {
         await using var harness = await WorkflowHarness.StartAsync(syncWaitSeconds: 170);
         await using var wordpress = await LiveWordPress.StartAsync(mariadb, Path.Combine(harness.DataPath, "live"));
@@ -36,58 +43,95 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
 
         Assert.True(envelope.Result, envelope.Message + JsonSerializer.Serialize(envelope.Data, ApiJson.Options));
         Assert.Equal("6.1.10", Assert.IsType<Install>(envelope.Data).Version);
-        Assert.Contains("$wp_version = '6.1.10';", await File.ReadAllTextAsync(Path.Combine(wordpress.SitePath, "wp-includes", "version.php")));
-        Assert.True(File.Exists(Path.Combine(wordpress.SitePath, AddedFile)));
-        Assert.False(File.Exists(Path.Combine(wordpress.SitePath, RemovedFile)));
-        Assert.Equal(content, SiteFiles.Hash(Path.Combine(wordpress.SitePath, "wp-content")));
-        Assert.Equal(config, await File.ReadAllBytesAsync(Path.Combine(wordpress.SitePath, "wp-config.php")));
-
         using var http = new HttpClient();
         var front = await http.GetAsync(wordpress.Url + "/");
         Assert.Equal(200, (int)front.StatusCode);
         var page = await front.Content.ReadAsStringAsync();
+        Assert.Contains("<meta name=\"generator\" content=\"WordPress 6.1.10\" />", page); // the site itself says so
         Assert.Contains(LiveWordPress.Title, page);
         Assert.Contains("Hello world!", page);
         Assert.Equal(200, (int)(await http.GetAsync(wordpress.Url + "/wp-login.php")).StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(wordpress.SitePath, "wordpress")));
+        Assert.True(File.Exists(Path.Combine(wordpress.SitePath, AddedFile)));
+        Assert.False(File.Exists(Path.Combine(wordpress.SitePath, RemovedFile)));
+        Assert.Equal(NextDbVersion, await wordpress.DbVersionAsync()); // its database upgrade ran
+
+        // wp-content: only the release's new bundled theme was added; the plugin its owner deleted was not put back.
+        Assert.True(File.Exists(Path.Combine(wordpress.SitePath, NewBundledTheme, "style.css")));
+        Assert.False(Directory.Exists(Path.Combine(wordpress.SitePath, DeletedBundledPlugin)));
+        Directory.Delete(Path.Combine(wordpress.SitePath, NewBundledTheme), recursive: true);
+        Assert.Equal(content, SiteFiles.Hash(Path.Combine(wordpress.SitePath, "wp-content")));
+        Assert.Equal(config, await File.ReadAllBytesAsync(Path.Combine(wordpress.SitePath, "wp-config.php")));
         var task = Assert.Single(((Core.Api.Handlers.TaskPage)(await harness.ListTasksAsync($"?install={install.Id}")).Data!).Tasks);
         Assert.Equal(HealthStates.Healthy, task.HealthAfter);
+        Assert.Contains(new AppliedComponent("theme", "installatron-bundled", "", "1.0"), task.Applied);
 
-        // Then the bundled plugin, from its newer package; the install's list is read back from the site.
-        var plugin = await harness.UpdateAsync("""{"version": "current", "plugins": ["akismet"]}""", install.Id);
-        Assert.True(plugin.Result, plugin.Message);
-        Assert.Equal("5.3.8", Assert.IsType<Install>(plugin.Data).Plugins.Single(p => p.Id == "akismet").Version);
+        // Then the bundled plugin and theme, from their zips rooted at their folders; the install's lists are read back from the site.
+        var components = await harness.UpdateAsync("""{"version": "current", "plugins": ["akismet"], "themes": ["twentytwentythree"]}""", install.Id);
+        Assert.True(components.Result, components.Message);
+        var updated = Assert.IsType<Install>(components.Data);
+        Assert.Equal("5.3.8", updated.Plugins.Single(p => p.Id == "akismet").Version);
+        Assert.Equal("1.1", updated.Themes.Single(t => t.Id == "twentytwentythree").Version);
         Assert.Contains("Version: 5.3.8", await File.ReadAllTextAsync(Path.Combine(wordpress.SitePath, "wp-content", "plugins", "akismet", "akismet.php")));
+        Assert.Contains("Version: 1.1", await File.ReadAllTextAsync(Path.Combine(wordpress.SitePath, "wp-content", "themes", "twentytwentythree", "style.css")));
+        Assert.False(Directory.Exists(Path.Combine(wordpress.SitePath, "wp-content", "plugins", "akismet", "akismet")));
         Assert.Contains(LiveWordPress.Title, await http.GetStringAsync(wordpress.Url + "/"));
+
+        // A package whose version file says another version is refused at publish.
+        var mislabelled = await Assert.ThrowsAsync<ApiRefusal>(() => harness.PublishAsync(
+            Applications.WordPress, "6.1.12", wordpress.CorePackage("wordpress-mislabelled", new Dictionary<string, string?>(), Org)));
+        Assert.Equal("invalid_argument_package", mislabelled.Errcode);
+        Assert.Contains("says it is version 6.1.10 ('wordpress/wp-includes/version.php')", mislabelled.Message);
     }
 
     [Fact]
-    public async Task Update_PackageWithFatalError_HealthCheckFailsAndEverythingIsRestored()
+    public async Task Update_HealthCheckFailsAfterTheDatabaseUpgrade_RevertRestoresTablesAndFiles()
     {
         await using var harness = await WorkflowHarness.StartAsync(syncWaitSeconds: 170);
         await using var wordpress = await LiveWordPress.StartAsync(mariadb, Path.Combine(harness.DataPath, "live"));
         var install = await ImportAsync(harness, wordpress);
-        var broken = wordpress.CorePackage("wordpress-6.1.11", new Dictionary<string, string?>
-        {
-            ["wp-includes/version.php"] = VersionFile("6.1.11"),
-            ["wp-includes/formatting.php"] = File.ReadAllText(Path.Combine(wordpress.SitePath, "wp-includes", "formatting.php"))
-                .Replace("<?php", "<?php\ninstallatron_function_that_does_not_exist();", StringComparison.Ordinal),
-        });
-        await harness.PublishAsync(Applications.WordPress, "6.1.11", broken);
+        // The front page dies (wp-blog-header.php), wp-admin/upgrade.php still runs the database upgrade.
+        await PublishBroken6111Async(harness, wordpress, "wp-blog-header.php", "<?php\ninstallatron_function_that_does_not_exist();\n");
+        string? dbVersionWhenReverting = null;
+        harness.Faults.OnPoint = point => dbVersionWhenReverting ??= point == UpdateFaults.BeforeRevert ? wordpress.DbVersionAsync().GetAwaiter().GetResult() : null;
         var files = SiteFiles.Hash(wordpress.SitePath);
+
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var envelope = await harness.UpdateAsync("""{"version": "6.1.11", "revert": true}""", install.Id);
-        output.WriteLine($"failed live update and its revert: {watch.ElapsedMilliseconds} ms");
+        output.WriteLine($"failed live update (database upgraded, site broken) and its revert: {watch.ElapsedMilliseconds} ms");
 
         Assert.Equal(ErrorCodes.FailedHealthCheck, envelope.Errcode);
-        Assert.Equal(TaskStatuses.Reverted, Assert.IsType<UpdateTask>(envelope.Data).Status);
-        Assert.Equal(files, SiteFiles.Hash(wordpress.SitePath));
-        // Page views write to the database (WordPress's transients, akismet's options), so "before" is the state the
-        // backup captured, just before the update touched anything.
-        var backup = await harness.Services.GetRequiredService<BackupStore>().GetAsync(install.Id, Assert.IsType<UpdateTask>(envelope.Data).Id, CancellationToken.None);
-        Assert.Equal(install.Tables.Count, backup!.Tables!.Count);
+        var task = Assert.IsType<UpdateTask>(envelope.Data);
+        Assert.Equal(TaskStatuses.Reverted, task.Status);
+        Assert.Equal(NextDbVersion, dbVersionWhenReverting); // the upgrade had run before the revert
+        Assert.Equal(DbVersion, await wordpress.DbVersionAsync());
+        var backup = await harness.Services.GetRequiredService<BackupStore>().GetAsync(install.Id, task.Id, CancellationToken.None);
+        Assert.Equal(12, backup!.Tables!.Count);
         Assert.Equal(backup.Tables, await new MySqlDatabase(wordpress.Database).ChecksumTablesAsync(install.Tables, CancellationToken.None));
+        Assert.Equal(files, SiteFiles.Hash(wordpress.SitePath));
         using var http = new HttpClient();
-        Assert.Contains(LiveWordPress.Title, await http.GetStringAsync(wordpress.Url + "/"));
+        Assert.Contains("content=\"WordPress 6.1.9\"", await http.GetStringAsync(wordpress.Url + "/"));
+    }
+
+    [Fact]
+    public async Task Update_DatabaseUpgradeDoesNotRun_FailedDatabaseUpgradeAndReverted()
+    {
+        await using var harness = await WorkflowHarness.StartAsync(syncWaitSeconds: 170);
+        await using var wordpress = await LiveWordPress.StartAsync(mariadb, Path.Combine(harness.DataPath, "live"));
+        var install = await ImportAsync(harness, wordpress);
+        // The site works, but its upgrade page answers without upgrading: the database stays at the old schema.
+        await PublishBroken6111Async(harness, wordpress, "wp-admin/upgrade.php", "<?php\necho 'No upgrade today.';\n");
+        var files = SiteFiles.Hash(wordpress.SitePath);
+
+        var envelope = await harness.UpdateAsync("""{"version": "6.1.11", "revert": true}""", install.Id);
+
+        Assert.Equal(ErrorCodes.FailedDatabaseUpgrade, envelope.Errcode);
+        var task = Assert.IsType<UpdateTask>(envelope.Data);
+        Assert.Equal(TaskStatuses.Reverted, task.Status);
+        Assert.Contains($"db_version is {DbVersion}, WordPress 6.1.11 needs {NextDbVersion}", task.Message);
+        Assert.Equal(HealthStates.Healthy, task.HealthAfter);
+        Assert.Equal(files, SiteFiles.Hash(wordpress.SitePath));
+        Assert.Equal("6.1.9", (await harness.InstallAsync(install.Id)).Version);
     }
 
     [Fact]
@@ -132,19 +176,48 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
         Assert.False(after.Incomplete);
     }
 
-    /// <summary>The live site as an install of a user of its own, with 6.1.9, 6.1.10 and a newer akismet in the catalog.</summary>
-    private static async Task<Install> ImportAsync(WorkflowHarness harness, LiveWordPress wordpress)
+    /// <summary>
+    /// 6.1.9 and a "6.1.10" (one file added, one removed, a database schema one step on, a new bundled theme) as
+    /// wordpress.org ships them, rooted at <c>wordpress/</c> with wp-content's bundled plugins and themes (and a
+    /// bundled plugin this site's owner deleted); newer akismet and twentytwentythree zips rooted at their folders.
+    /// </summary>
+    private static async Task PublishReleasesAsync(WorkflowHarness harness, LiveWordPress wordpress)
     {
-        await harness.PublishAsync(Applications.WordPress, "6.1.9", wordpress.CorePackage("wordpress-6.1.9", new Dictionary<string, string?>()));
+        var deletedPlugin = $"{DeletedBundledPlugin}/hello.php";
+        const string helloDolly = "<?php\n/*\nPlugin Name: Hello Dolly\nVersion: 1.7.2\n*/\n";
+        await harness.PublishAsync(Applications.WordPress, "6.1.9", wordpress.CorePackage("wordpress-6.1.9", new Dictionary<string, string?>
+        {
+            [deletedPlugin] = helloDolly,
+        }, Org));
         await harness.PublishAsync(Applications.WordPress, "6.1.10", wordpress.CorePackage("wordpress-6.1.10", new Dictionary<string, string?>
         {
-            ["wp-includes/version.php"] = VersionFile("6.1.10"),
+            ["wp-includes/version.php"] = VersionFile("6.1.10", NextDbVersion),
             [AddedFile] = "<?php\n// Added in 6.1.10 (test package).\n",
             [RemovedFile] = null,
             ["readme.html"] = "<html><body><h1>WordPress 6.1.10 (test package)</h1></body></html>\n",
-        }));
+            [deletedPlugin] = helloDolly,
+            [$"{NewBundledTheme}/style.css"] = "/*\nTheme Name: Installatron Bundled\nVersion: 1.0\n*/\n",
+            [$"{NewBundledTheme}/index.php"] = "<?php\n// Silence is golden.\n",
+        }, Org));
         await harness.PublishAsync(Recipes.PluginApplication("akismet"), "5.3.8", wordpress.PluginPackage("akismet", "5.3.8"));
+        await harness.PublishAsync(Recipes.ThemeApplication("twentytwentythree"), "1.1", wordpress.ThemePackage("twentytwentythree", "1.1"));
+    }
 
+    /// <summary>A "6.1.11" in wordpress.org's layout whose database schema is one step on, with one file broken.</summary>
+    private static Task PublishBroken6111Async(WorkflowHarness harness, LiveWordPress wordpress, string file, string content) =>
+        harness.PublishAsync(Applications.WordPress, "6.1.11", wordpress.CorePackage("wordpress-6.1.11", new Dictionary<string, string?>
+        {
+            ["wp-includes/version.php"] = VersionFile("6.1.11", NextDbVersion),
+            [file] = content,
+        }, Org));
+
+    /// <summary>
+    /// The releases published (<see cref="PublishReleasesAsync"/>), then the live site imported as an install of a
+    /// user of its own from its path and URL alone: everything else is read from the site.
+    /// </summary>
+    private static async Task<Install> ImportAsync(WorkflowHarness harness, LiveWordPress wordpress)
+    {
+        await PublishReleasesAsync(harness, wordpress);
         // Switch akismet on, as its admin would: the import must read that from the site's database.
         await TestSql.ExecuteAsync(wordpress.Database,
             "UPDATE wp_options SET option_value = 'a:1:{i:0;s:19:\"akismet/akismet.php\";}' WHERE option_name = 'active_plugins'");
@@ -155,21 +228,25 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
         }, CancellationToken.None);
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["user"] = user, ["application"] = "wordpress", ["version"] = LiveWordPress.Version, ["path"] = wordpress.SitePath,
-            ["url"] = wordpress.Url, ["db_type"] = "mysql", ["db_host"] = $"{wordpress.Database.Host}:{wordpress.Database.Port}",
-            ["db_name"] = wordpress.Database.Name, ["db_user"] = wordpress.Database.User, ["db_pass"] = wordpress.Database.Password,
-            ["db_prefix"] = "wp_", ["tables"] = await wordpress.TablesAsync(),
+            ["user"] = user, ["application"] = "wordpress", ["path"] = wordpress.SitePath, ["url"] = wordpress.Url,
         });
+
         var imported = await harness.ImportAsync(body);
+
         Assert.True(imported.Result, imported.Message);
         var install = Assert.IsType<Install>(imported.Data);
+        Assert.Equal(LiveWordPress.Version, install.Version);
+        Assert.Equal(("mysql", $"{wordpress.Database.Host}:{wordpress.Database.Port}", wordpress.Database.Name, wordpress.Database.User, wordpress.Database.Password, "wp_"),
+            (install.DbType, install.DbHost, install.DbName, install.DbUser, install.DbPass, install.DbPrefix));
+        Assert.Equal(12, install.Tables.Count);
+        Assert.Equal((await wordpress.TablesAsync()).Order(StringComparer.Ordinal), install.Tables);
         Assert.Equal(new PluginInfo("akismet", "5.0.2", true, "all"), install.Plugins.Single(p => p.Id == "akismet"));
         Assert.Equal(new ThemeInfo("twentytwentythree", "1.0", true, "all"), install.Themes.Single());
-        Assert.Equal(12, install.Tables.Count);
         return install;
     }
 
-    private static string VersionFile(string version) =>
+    private static string VersionFile(string version, string dbVersion) =>
         File.ReadAllText(Path.Combine(LiveWordPress.DebianTree, "wp-includes", "version.php"))
-            .Replace("$wp_version = '6.1.9';", $"$wp_version = '{version}';", StringComparison.Ordinal);
+            .Replace($"$wp_version = '{LiveWordPress.Version}';", $"$wp_version = '{version}';", StringComparison.Ordinal)
+            .Replace($"$wp_db_version = {DbVersion};", $"$wp_db_version = {dbVersion};", StringComparison.Ordinal);
 }

@@ -53,6 +53,8 @@ public static class ErrorCodes
     public const string FailedRevert = "failed_revert";
     public const string FailedCatalogSource = "failed_catalog_source";
     public const string CatalogSyncOff = "catalog_sync_off";
+    public const string FailedDatabaseUpgrade = "failed_database_upgrade";
+    public const string FailedSiteConfig = "failed_site_config";
     public const string FailedDatabaseHost = Databases.DatabaseErrors.Host;
     public const string FailedDatabaseLogin = Databases.DatabaseErrors.Login;
     public const string FailedDatabaseTable = Databases.DatabaseErrors.Table;
@@ -95,6 +97,8 @@ public static class ErrorCodes
         [FailedRevert] = 500,
         [FailedCatalogSource] = 500,
         [CatalogSyncOff] = 409,
+        [FailedDatabaseUpgrade] = 500,
+        [FailedSiteConfig] = 500,
         [FailedDatabaseHost] = 500,
         [FailedDatabaseLogin] = 500,
         [FailedDatabaseTable] = 500,

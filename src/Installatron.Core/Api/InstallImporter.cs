@@ -7,7 +7,8 @@ namespace Installatron.Core.Api;
 
 /// <summary>
 /// Registers an application that is already installed (its files on disk at <c>path</c>) as an install of a user,
-/// with the seed's fields. Every value is checked before anything is stored.
+/// with the seed's fields; what is not given is read from the site (<see cref="SiteFactsReader"/>). Every value is
+/// checked before anything is stored.
 /// </summary>
 public sealed class InstallImporter(InstallAccess access, InstallStore installs, CatalogStore catalog, TimeProvider time)
 {
@@ -24,7 +25,6 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
     private static readonly string[] AutoupItems = ["none", "all", "custom"];
     private static readonly string[] NoneAll = ["none", "all"];
     private static readonly string[] Autobk = ["none", "schedule", "custom"];
-    private static readonly string[] DbTypes = ["", "mysql", "pgsql"];
 
     public async Task<Install> ImportAsync(RequestFields fields, CancellationToken cancellationToken)
     {
@@ -44,12 +44,6 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
                 $"The application '{application}' is not in the catalog; publish a version of it first.");
         }
 
-        var version = fields.RequiredString("version");
-        if (!AppVersion.TryParse(version, out _))
-        {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{version}' is not a version.");
-        }
-
         var (path, site) = SitePath(fields.RequiredString("path"), owner);
         var url = SiteUrl(fields.RequiredString("url"), owner);
         foreach (var existing in await installs.ListAsync(owner.User, cancellationToken))
@@ -60,13 +54,16 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             }
         }
 
+        // What is not given is read from the site itself (version, database settings, tables).
+        var facts = await SiteFactsReader.ReadAsync(fields, application, site, SitePaths.RealPath(owner.Home), cancellationToken);
+
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var install = new Install
         {
             Id = id,
             Application = application,
             User = owner.User,
-            Version = version,
+            Version = facts.Version,
             Path = path,
             Url = url,
             Title = fields.String("title") ?? "",
@@ -77,12 +74,12 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             Sitetagline = fields.String("sitetagline") ?? "",
             Limitloginattempts = YesNoField(fields, "limitloginattempts"),
             Twofactor = YesNoField(fields, "twofactor"),
-            DbHost = fields.String("db_host") ?? "",
-            DbType = fields.Enum("db_type", DbTypes, ""),
-            DbName = fields.String("db_name") ?? "",
-            DbUser = fields.String("db_user") ?? "",
-            DbPass = fields.String("db_pass") ?? "",
-            DbPrefix = fields.String("db_prefix") ?? "",
+            DbHost = facts.DbHost,
+            DbType = facts.DbType,
+            DbName = facts.DbName,
+            DbUser = facts.DbUser,
+            DbPass = facts.DbPass,
+            DbPrefix = facts.DbPrefix,
             Autobk = fields.Enum("autobk", Autobk, "none"),
             AutobkSchedule = fields.String("autobk_schedule") ?? "",
             Autoup = fields.Enum("autoup", Autoup, "minor"),
@@ -92,7 +89,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             Bkloc = fields.String("bkloc") ?? "local",
             ExcludeFiles = RelativePaths(fields, "exclude_files") ?? [],
             Files = RelativePaths(fields, "files") ?? TopLevelEntries(site),
-            Tables = fields.StringList("tables") ?? [],
+            Tables = facts.Tables,
             Notification = NotificationField(fields),
             LinkAdmin = fields.String("link_admin") ?? (application == Applications.WordPress ? "wp-admin" : ""),
             Parent = fields.String("parent") ?? "",

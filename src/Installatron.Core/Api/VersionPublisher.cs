@@ -97,6 +97,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
             }
 
             var (entries, uncompressed) = await CountSafeEntriesAsync(spool, cancellationToken);
+            var layout = PackageLayoutCheck.Check(draft, spool);
             var published = new CatalogVersion
             {
                 Application = draft.Application,
@@ -104,7 +105,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
                 Branch = draft.Branch ?? draft.Version.DefaultBranch,
                 UpgradeFrom = draft.UpgradeFrom,
                 Requirements = draft.Requirements,
-                Package = new PackageInfo(CatalogStore.BlobNameFor(draft.Application, draft.Version.Text, sha256), size, sha256, entries, uncompressed),
+                Package = new PackageInfo(CatalogStore.BlobNameFor(draft.Application, draft.Version.Text, sha256), size, sha256, entries, uncompressed, layout),
                 TimePublished = time.GetUtcNow().ToUnixTimeSeconds(),
             };
 

@@ -9,9 +9,12 @@ public static class InstallDatabase
     /// <summary>The install's database when it has MySQL/MariaDB tables to keep; <c>null</c> otherwise.</summary>
     public static DatabaseConnection? For(Install install) =>
         install.DbType == "mysql" && install.Tables.Count > 0 && install.DbName.Length > 0
-            ? new DatabaseConnection(install.DbHost.Length == 0 ? "localhost" : install.DbHost, DatabaseConnection.DefaultPort,
-                install.DbName, install.DbUser, install.DbPass)
+            ? ConnectionOf(install.DbHost, install.DbName, install.DbUser, install.DbPass)
             : null;
+
+    /// <summary>A connection from an install's fields; <paramref name="host"/> as WordPress's <c>DB_HOST</c> writes it (empty: localhost).</summary>
+    public static DatabaseConnection ConnectionOf(string host, string name, string user, string password) =>
+        new(host.Length == 0 ? "localhost" : host, DatabaseConnection.DefaultPort, name, user, password);
 
     /// <summary>The dump's name inside the backup archive (<c>database/tables.jsonl.gz</c>).</summary>
     public const string AttachmentName = "tables.jsonl.gz";

@@ -155,6 +155,38 @@ public sealed class MySqlDatabase(DatabaseConnection connection)
         });
     }
 
+    /// <summary>
+    /// The base tables of the database whose names start with <paramref name="prefix"/> (taken literally: '_' and '%'
+    /// are escaped in the LIKE), sorted; so a WordPress prefix finds its multisite tables (<c>wp_2_posts</c>) too.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTablesAsync(string prefix, CancellationToken cancellationToken) =>
+        await QueryAsync("table listing", async connection =>
+        {
+            await using var command = new MySqlCommand(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' " +
+                "AND table_name LIKE @pattern ESCAPE '!'", connection);
+            command.Parameters.AddWithValue("@pattern", LikePrefix(prefix));
+            var tables = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tables.Add(reader.GetString(0));
+            }
+
+            return tables.Order(StringComparer.Ordinal).ToList();
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> on a connection of its own; failures become <see cref="DatabaseException"/>s without credentials.</summary>
+    internal async Task<T> QueryAsync<T>(string operation, Func<MySqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await RunAsync(operation, () => work(connection));
+    }
+
+    /// <summary>A LIKE pattern (escape character '!') matching names that start with <paramref name="prefix"/> exactly.</summary>
+    internal static string LikePrefix(string prefix) =>
+        prefix.Replace("!", "!!", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal) + "%";
+
     private static async Task<TableChecksum> ChecksumAsync(MySqlConnection connection, string table, CancellationToken cancellationToken)
     {
         var schema = await TableSchema.ReadAsync(connection, table, cancellationToken);

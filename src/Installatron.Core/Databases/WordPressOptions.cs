@@ -15,7 +15,7 @@ public static partial class WordPressOptions
 {
     public static async Task<WordPressActivation?> ReadActivationAsync(DatabaseConnection database, string prefix, CancellationToken cancellationToken)
     {
-        if (!Prefix().IsMatch(prefix))
+        if (!IsValidPrefix(prefix))
         {
             return null;
         }
@@ -52,6 +52,27 @@ public static partial class WordPressOptions
             return null;
         }
     }
+
+    /// <summary>
+    /// The <c>db_version</c> option: the schema version WordPress's database upgrade last brought the tables to
+    /// (<c>null</c> when the option is missing). Failures are <see cref="DatabaseException"/>s.
+    /// </summary>
+    public static Task<string?> ReadDbVersionAsync(DatabaseConnection database, string prefix, CancellationToken cancellationToken)
+    {
+        if (!IsValidPrefix(prefix))
+        {
+            throw new DatabaseException(DatabaseErrors.Table, $"'{prefix}' is not a WordPress table prefix.");
+        }
+
+        return new MySqlDatabase(database).QueryAsync("db_version read", async connection =>
+        {
+            await using var command = new MySqlCommand($"SELECT option_value FROM `{prefix}options` WHERE option_name = 'db_version'", connection);
+            return (await command.ExecuteScalarAsync(cancellationToken)) as string;
+        }, cancellationToken);
+    }
+
+    /// <summary>A prefix WordPress accepts (letters, digits, '_'), so it can be put into a table name as it is.</summary>
+    public static bool IsValidPrefix(string prefix) => Prefix().IsMatch(prefix);
 
     [GeneratedRegex(@"\A[A-Za-z0-9_]{1,32}\z")]
     private static partial Regex Prefix();

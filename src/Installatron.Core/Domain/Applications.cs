@@ -5,7 +5,19 @@ public static class Applications
 {
     public const string WordPress = "wordpress";
 
+    /// <summary>Catalog applications of WordPress plugins' and themes' packages: <c>wp-plugin-akismet</c>, <c>wp-theme-twentytwentyfive</c>.</summary>
+    public const string WordPressPluginPrefix = "wp-plugin-";
+
+    public const string WordPressThemePrefix = "wp-theme-";
+
     public static bool HasPluginsAndThemes(string application) => application == WordPress;
+
+    /// <summary>What an application's packages must hold (<see cref="Sites.PackageKinds"/>), and for a plugin or theme its folder's name.</summary>
+    public static (string Kind, string Slug) PackageKindOf(string application) =>
+        application == WordPress ? (Sites.PackageKinds.WordPress, "")
+        : application.StartsWith(WordPressPluginPrefix, StringComparison.Ordinal) ? (Sites.PackageKinds.WordPressPlugin, application[WordPressPluginPrefix.Length..])
+        : application.StartsWith(WordPressThemePrefix, StringComparison.Ordinal) ? (Sites.PackageKinds.WordPressTheme, application[WordPressThemePrefix.Length..])
+        : (Sites.PackageKinds.Files, "");
 
     /// <summary>
     /// The plugins on disk, with their activation from the site's database when it could be read (else what the

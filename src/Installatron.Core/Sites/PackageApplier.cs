@@ -4,11 +4,17 @@ namespace Installatron.Core.Sites;
 /// Replace the core files of <paramref name="SiteRoot"/> with <paramref name="NewPackageZip"/>'s; remove the files
 /// <paramref name="OldPackageZip"/> (the installed version's package, when known) shipped and the new one does not.
 /// <paramref name="StagingDirectory"/> must be outside the site, e.g. <c>&lt;site&gt;/../.installatron-staging/&lt;id&gt;</c>.
+/// The new package's files sit in the recipe's package root; the old package's in <paramref name="OldPackageRoot"/>
+/// (<c>null</c>: the same), since two versions may have been published in different layouts.
 /// </summary>
-public sealed record ApplyRequest(string SiteRoot, string NewPackageZip, string? OldPackageZip, SiteRecipe Recipe, string StagingDirectory);
+public sealed record ApplyRequest(
+    string SiteRoot, string NewPackageZip, string? OldPackageZip, SiteRecipe Recipe, string StagingDirectory, string? OldPackageRoot = null);
 
-/// <summary>What an apply changed: files written, files already identical (left untouched), entries removed.</summary>
-public sealed record ApplyResult(long FilesWritten, long FilesUnchanged, long EntriesRemoved);
+/// <summary>
+/// What an apply changed: files written, files already identical (left untouched), entries removed, and the bundled
+/// folders (a new default theme) it added because the site lacked them.
+/// </summary>
+public sealed record ApplyResult(long FilesWritten, long FilesUnchanged, long EntriesRemoved, IReadOnlyList<string>? FoldersAdded = null);
 
 /// <summary>
 /// Applies an application package to a site, file by file, safe to run again after a crash: every path is checked
@@ -20,7 +26,8 @@ public sealed class PackageApplier(TimeProvider time)
 {
     /// <summary>
     /// Maintenance marker on; the package extracted to the staging folder; core folders and files written; files
-    /// only the old package shipped removed (folders too, once empty); marker off and staging folder removed. On a
+    /// only the old package shipped removed (folders too, once empty); bundled folders new since the old package
+    /// added where the site lacks them (<see cref="BundledFolders"/>); marker off and staging folder removed. On a
     /// failure the marker stays on (the site is mid-update) for the caller to retry or revert.
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken)
@@ -29,13 +36,16 @@ public sealed class PackageApplier(TimeProvider time)
         var rules = RecipeRules.Of(request.Recipe);
         var staging = StagingArea.For(request.StagingDirectory, root);
         await using var package = await SitePackage.OpenAsync(request.NewPackageZip, rules.PackageRoot, cancellationToken);
-        await using var old = request.OldPackageZip is null ? null : await SitePackage.OpenAsync(request.OldPackageZip, rules.PackageRoot, cancellationToken);
+        await using var old = request.OldPackageZip is null ? null
+            : await SitePackage.OpenAsync(request.OldPackageZip, request.OldPackageRoot is null ? rules.PackageRoot : RecipeRules.NormalizeRoot(request.OldPackageRoot), cancellationToken);
 
         var core = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
         var shipped = package.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var obsolete = old?.Entries.Where(e => !shipped.Contains(e.Path) && !rules.IsPreserved(e.Path)).ToList() ?? [];
         var writer = new SiteWriter(root);
         CheckBeforeWriting(writer, rules, core, obsolete);
+        var adding = BundledFolders.MissingFrom(writer, BundledFolders.NewSince(rules, package, old));
+        var addingEntries = package.Entries.Where(e => adding.Any(folder => SitePaths.IsSameOrUnder(e.Path, folder))).ToList();
         staging.EnsureUsable();
 
         await MaintenanceMarker.WriteAsync(writer, rules, time, cancellationToken);
@@ -53,6 +63,12 @@ public sealed class PackageApplier(TimeProvider time)
                 writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: false, makeWritable: false);
             }
 
+            var stagedAdding = new List<StagedFile>();
+            foreach (var entry in addingEntries.Where(e => !e.IsDirectory))
+            {
+                stagedAdding.Add(await staging.ExtractAsync(package, entry, cancellationToken));
+            }
+
             var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
             long removed = 0;
             foreach (var entry in obsolete.Where(e => !e.IsDirectory))
@@ -65,8 +81,13 @@ public sealed class PackageApplier(TimeProvider time)
                 removed += writer.DeleteDirectoryIfEmpty(entry.Path) ? 1 : 0;
             }
 
+            foreach (var folder in adding)
+            {
+                await BundledFolders.AddAsync(writer, folder, addingEntries, stagedAdding.Where(f => SitePaths.IsSameOrUnder(f.Path, folder)).ToList(), cancellationToken);
+            }
+
             writer.DeleteFileOrLink(rules.MaintenanceFile);
-            return new ApplyResult(written, unchanged, removed);
+            return new ApplyResult(written, unchanged, removed, adding);
         }
         finally
         {
@@ -179,7 +200,7 @@ public sealed class PackageApplier(TimeProvider time)
         }
     }
 
-    private static async Task<(long Written, long Unchanged)> CopyIntoSiteAsync(
+    internal static async Task<(long Written, long Unchanged)> CopyIntoSiteAsync(
         SiteWriter writer, List<StagedFile> staged, CancellationToken cancellationToken)
     {
         long written = 0, unchanged = 0;

@@ -5,28 +5,33 @@ namespace Installatron.Core.Sites;
 /// the maintenance marker, the user's paths an update never touches, and the folder the package's files sit in
 /// ("" when the package is rooted at the site, "wordpress/" for a zip from wordpress.org).
 /// <paramref name="MaintenanceContent"/> is written to the marker with <see cref="UnixTimePlaceholder"/> replaced.
+/// <paramref name="BundledFolders"/> are preserved folders whose subfolders a release may add to (WordPress:
+/// <c>wp-content/plugins</c>, <c>wp-content/themes</c>; see <see cref="BundledFolders"/>).
 /// </summary>
 public sealed record SiteRecipe(
     string MaintenanceFile,
     IReadOnlyList<string> PreservedPaths,
     string PackageRoot = "",
-    string MaintenanceContent = SiteRecipe.WordPressMaintenanceContent)
+    string MaintenanceContent = SiteRecipe.WordPressMaintenanceContent,
+    IReadOnlyList<string>? BundledFolders = null)
 {
     public const string UnixTimePlaceholder = "{unixtime}";
     public const string WordPressMaintenanceContent = "<?php $upgrading = {unixtime}; ?>";
 
-    public static SiteRecipe WordPress { get; } = new(".maintenance", ["wp-content", "wp-config.php", ".htaccess"]);
+    public static SiteRecipe WordPress { get; } = new(".maintenance", ["wp-content", "wp-config.php", ".htaccess"],
+        BundledFolders: ["wp-content/plugins", "wp-content/themes"]);
 }
 
 /// <summary>A recipe with its paths checked and normalized.</summary>
-internal sealed record RecipeRules(string MaintenanceFile, IReadOnlyList<string> PreservedPaths, string PackageRoot, string MaintenanceContent)
+internal sealed record RecipeRules(
+    string MaintenanceFile, IReadOnlyList<string> PreservedPaths, string PackageRoot, string MaintenanceContent, IReadOnlyList<string> BundledFolders)
 {
-    public static RecipeRules Of(SiteRecipe recipe)
-    {
-        var packageRoot = string.IsNullOrEmpty(recipe.PackageRoot) ? "" : SitePaths.Normalize(recipe.PackageRoot) + "/";
-        return new RecipeRules(
-            SitePaths.Normalize(recipe.MaintenanceFile), SitePaths.NormalizeAll(recipe.PreservedPaths), packageRoot, recipe.MaintenanceContent);
-    }
+    public static RecipeRules Of(SiteRecipe recipe) => new(
+        SitePaths.Normalize(recipe.MaintenanceFile), SitePaths.NormalizeAll(recipe.PreservedPaths), NormalizeRoot(recipe.PackageRoot),
+        recipe.MaintenanceContent, SitePaths.NormalizeAll(recipe.BundledFolders));
+
+    /// <summary>A package root as <see cref="SitePackage"/> strips it: <c>""</c> or a relative folder ending in '/'.</summary>
+    public static string NormalizeRoot(string? packageRoot) => string.IsNullOrEmpty(packageRoot) ? "" : SitePaths.Normalize(packageRoot) + "/";
 
     /// <summary>True for a preserved path, anything under one, and the maintenance marker: an update leaves them alone.</summary>
     public bool IsPreserved(string path) => path == MaintenanceFile || SitePaths.IsUnderAny(path, PreservedPaths);

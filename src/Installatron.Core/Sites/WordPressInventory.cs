@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Installatron.Core.Sites;
 
 /// <summary>A plugin or theme found in a WordPress site, by its folder (or file) name and header version.</summary>
@@ -11,10 +9,8 @@ public sealed record WordPressComponent(string Id, string Name, string Version);
 /// folder of <c>wp-content/themes</c> whose <c>style.css</c> has a <c>Theme Name:</c> header. Symbolic links are
 /// not followed.
 /// </summary>
-public static partial class WordPressInventory
+public static class WordPressInventory
 {
-    private const int HeaderBytes = 8192;
-
     public static IReadOnlyList<WordPressComponent> Plugins(string siteRoot)
     {
         var folder = Path.Combine(siteRoot, "wp-content", "plugins");
@@ -26,7 +22,7 @@ public static partial class WordPressInventory
 
         foreach (var file in Directory.EnumerateFiles(folder, "*.php").Order(StringComparer.Ordinal))
         {
-            if (Read(file, PluginName()) is { } header)
+            if (Read(file, WordPressHeaders.PluginName) is { } header)
             {
                 found.Add(new WordPressComponent(Path.GetFileNameWithoutExtension(file), header.Name, header.Version));
             }
@@ -35,7 +31,7 @@ public static partial class WordPressInventory
         foreach (var directory in Directory.EnumerateDirectories(folder).Where(IsRealDirectory).Order(StringComparer.Ordinal))
         {
             var header = Directory.EnumerateFiles(directory, "*.php").Order(StringComparer.Ordinal)
-                .Select(file => Read(file, PluginName())).FirstOrDefault(h => h is not null);
+                .Select(file => Read(file, WordPressHeaders.PluginName)).FirstOrDefault(h => h is not null);
             if (header is not null)
             {
                 found.Add(new WordPressComponent(Path.GetFileName(directory), header.Value.Name, header.Value.Version));
@@ -54,45 +50,27 @@ public static partial class WordPressInventory
         }
 
         return Directory.EnumerateDirectories(folder).Where(IsRealDirectory).Order(StringComparer.Ordinal)
-            .Select(directory => (Id: Path.GetFileName(directory), Header: Read(Path.Combine(directory, "style.css"), ThemeName())))
+            .Select(directory => (Id: Path.GetFileName(directory), Header: Read(Path.Combine(directory, "style.css"), WordPressHeaders.ThemeName)))
             .Where(theme => theme.Header is not null)
             .Select(theme => new WordPressComponent(theme.Id, theme.Header!.Value.Name, theme.Header.Value.Version))
             .ToList();
     }
 
-    private static (string Name, string Version)? Read(string file, Regex nameHeader)
+    private static (string Name, string Version)? Read(string file, string nameHeader)
     {
         if (!File.Exists(file) || new FileInfo(file).LinkTarget is not null)
         {
             return null;
         }
 
-        var buffer = new char[HeaderBytes];
-        int read;
-        using (var reader = new StreamReader(file))
+        string text;
+        using (var stream = File.OpenRead(file))
         {
-            read = reader.ReadBlock(buffer, 0, buffer.Length);
+            text = WordPressHeaders.ReadStart(stream);
         }
 
-        var text = new string(buffer, 0, read);
-        var name = nameHeader.Match(text);
-        if (!name.Success)
-        {
-            return null;
-        }
-
-        var version = VersionHeader().Match(text);
-        return (name.Groups["value"].Value.Trim(), version.Success ? version.Groups["value"].Value.Trim() : "");
+        return WordPressHeaders.Field(text, nameHeader) is { } name ? (name, WordPressHeaders.Field(text, WordPressHeaders.Version) ?? "") : null;
     }
 
     private static bool IsRealDirectory(string path) => Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null;
-
-    [GeneratedRegex(@"^[ \t/*#@]*Plugin Name:(?<value>.*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
-    private static partial Regex PluginName();
-
-    [GeneratedRegex(@"^[ \t/*#@]*Theme Name:(?<value>.*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
-    private static partial Regex ThemeName();
-
-    [GeneratedRegex(@"^[ \t/*#@]*Version:(?<value>.*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
-    private static partial Regex VersionHeader();
 }

@@ -28,6 +28,9 @@ public sealed record UpdateState(
 
     public SiteRecipe Recipe => Recipes.For(Install.Value.Application);
 
+    /// <summary>The recipe for applying or checking <paramref name="version"/>'s package: its files sit in the root found when it was published.</summary>
+    public SiteRecipe RecipeFor(CatalogVersion version) => Recipe with { PackageRoot = version.Package.Root };
+
     private string Resolve(Func<AccountFolder, string> path)
     {
         try
@@ -84,7 +87,7 @@ public static class Recipes
     public static string ThemeDirectory(string id) => $"wp-content/themes/{id}";
 
     /// <summary>Catalog application of a WordPress plugin's or theme's packages: <c>wp-plugin-akismet</c>, <c>wp-theme-twentytwentyfive</c>.</summary>
-    public static string PluginApplication(string id) => $"wp-plugin-{id}";
+    public static string PluginApplication(string id) => Applications.WordPressPluginPrefix + id;
 
-    public static string ThemeApplication(string id) => $"wp-theme-{id}";
+    public static string ThemeApplication(string id) => Applications.WordPressThemePrefix + id;
 }

@@ -44,7 +44,9 @@ public static class DemoWordPress
     {
         var files = new Dictionary<string, string>(CoreFiles(version), StringComparer.Ordinal)
         {
-            ["wp-config.php"] = Php("Site configuration (demo).", $"define('DB_NAME', 'databasename');\ndefine('WP_HOME', '{siteUrl}');\n$table_prefix = 'wp_';"),
+            ["wp-config.php"] = Php("Site configuration (demo).",
+                $"define( 'DB_NAME', 'databasename' );\ndefine( 'DB_USER', 'databaseusername' );\ndefine( 'DB_PASSWORD', 'dAtAbAsEpAs5//0rD' );\n" +
+                $"define( 'DB_HOST', 'localhost' );\ndefine( 'WP_HOME', '{siteUrl}' );\n$table_prefix = 'wp_';"),
             [".htaccess"] = "# BEGIN WordPress\nRewriteEngine On\n# END WordPress\n",
             ["wp-content/index.php"] = Php("Silence is golden.", ""),
             ["wp-content/plugins/akismet/akismet.php"] = Header("Plugin Name: Akismet Anti-spam", "5.3.6"),

@@ -79,25 +79,31 @@ public sealed class LiveWordPress : IAsyncDisposable
         return ((string)names!).Split(',');
     }
 
-    /// <summary>A zip of the site's core (everything but wp-content, wp-config.php, .htaccess), changed by <paramref name="change"/> (path → new content, null = removed).</summary>
-    public string CorePackage(string name, IReadOnlyDictionary<string, string?> change)
+    /// <summary>
+    /// A zip of the site's core (everything but wp-content, wp-config.php, .htaccess), changed by <paramref name="change"/>
+    /// (path → new content, null = removed). In the wordpress.org layout (<paramref name="root"/> <c>wordpress/</c>) it
+    /// also ships wp-content's bundled plugins and themes, as wordpress.org's zips do.
+    /// </summary>
+    public string CorePackage(string name, IReadOnlyDictionary<string, string?> change, string root = "")
     {
         var path = Path.Combine(Root, name + ".zip");
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         foreach (var file in Directory.EnumerateFiles(SitePath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(SitePath, file).Replace('\\', '/');
-            if (relative.StartsWith("wp-content/", StringComparison.Ordinal) || relative is "wp-config.php" or ".htaccess" || change.ContainsKey(relative))
+            var bundled = root.Length > 0 && (relative == "wp-content/index.php"
+                || relative.StartsWith("wp-content/plugins/", StringComparison.Ordinal) || relative.StartsWith("wp-content/themes/", StringComparison.Ordinal));
+            if ((relative.StartsWith("wp-content/", StringComparison.Ordinal) && !bundled) || relative is "wp-config.php" or ".htaccess" || change.ContainsKey(relative))
             {
                 continue;
             }
 
-            zip.CreateEntryFromFile(file, relative, CompressionLevel.Fastest);
+            zip.CreateEntryFromFile(file, root + relative, CompressionLevel.Fastest);
         }
 
         foreach (var (relative, content) in change.Where(c => c.Value is not null))
         {
-            using var writer = new StreamWriter(zip.CreateEntry(relative, CompressionLevel.Fastest).Open());
+            using var writer = new StreamWriter(zip.CreateEntry(root + relative, CompressionLevel.Fastest).Open());
             writer.Write(content);
         }
 
@@ -105,26 +111,37 @@ public sealed class LiveWordPress : IAsyncDisposable
     }
 
     /// <summary>A plugin zip (rooted at its folder, as WordPress ships plugins) of a bundled plugin with its version header changed.</summary>
-    public string PluginPackage(string id, string newVersion)
+    public string PluginPackage(string id, string newVersion) => ComponentPackage("plugins", id, $"{id}.php", newVersion);
+
+    /// <summary>A theme zip (rooted at its folder, as WordPress ships themes) of a bundled theme with its style.css version changed.</summary>
+    public string ThemePackage(string id, string newVersion) => ComponentPackage("themes", id, "style.css", newVersion);
+
+    private string ComponentPackage(string kind, string id, string mainFile, string newVersion)
     {
-        var folder = Path.Combine(SitePath, "wp-content", "plugins", id);
+        var folder = Path.Combine(SitePath, "wp-content", kind, id);
         var path = Path.Combine(Root, $"{id}-{newVersion}.zip");
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var relative = id + "/" + Path.GetRelativePath(folder, file).Replace('\\', '/');
-            var content = File.ReadAllText(file);
-            if (relative == $"{id}/{id}.php")
+            if (relative != $"{id}/{mainFile}")
             {
-                content = System.Text.RegularExpressions.Regex.Replace(content, @"^Version: .*$", $"Version: {newVersion}", System.Text.RegularExpressions.RegexOptions.Multiline);
+                zip.CreateEntryFromFile(file, relative, CompressionLevel.Fastest);
+                continue;
             }
 
+            var content = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(file), @"^Version: .*$", $"Version: {newVersion}",
+                System.Text.RegularExpressions.RegexOptions.Multiline);
             using var writer = new StreamWriter(zip.CreateEntry(relative, CompressionLevel.Fastest).Open());
             writer.Write(content);
         }
 
         return path;
     }
+
+    /// <summary>WordPress's <c>db_version</c> option: the schema its database upgrade last reached.</summary>
+    public async Task<string> DbVersionAsync() =>
+        (string)(await TestSql.ScalarAsync(Database, "SELECT option_value FROM wp_options WHERE option_name = 'db_version'"))!;
 
     public async ValueTask DisposeAsync() => await Php.DisposeAsync();
 

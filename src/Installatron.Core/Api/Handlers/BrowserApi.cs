@@ -57,8 +57,9 @@ public sealed record BrowserVersion(
         from is null ? null : UpdatePolicy.ModeFor(version, from),
         version.UpgradeFrom,
         version.Requirements,
-        new BrowserPackage(version.Package.Size, version.Package.Sha256, version.Package.Entries),
+        new BrowserPackage(version.Package.Size, version.Package.Sha256, version.Package.Entries, version.Package.Layout),
         version.TimePublished);
 }
 
-public sealed record BrowserPackage(long Size, string Sha256, long Entries);
+/// <summary>A version's package: size, SHA-256, entries, and the layout publishing found (where its files sit, the version it says it is).</summary>
+public sealed record BrowserPackage(long Size, string Sha256, long Entries, Sites.PackageLayout? Layout);

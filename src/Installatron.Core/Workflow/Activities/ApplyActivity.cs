@@ -24,6 +24,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
         try
         {
             await faults.AtAsync(UpdateFaults.BeforeApply, input.TaskId, ct);
+            var applied = new List<AppliedComponent>();
             if (state.Target is { } target)
             {
                 var newPackage = state.PackagePath(target);
@@ -35,12 +36,12 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
                     await catalog.DownloadPackageAsync(installed, oldPackage, ct);
                 }
 
-                await applier.ApplyAsync(new ApplyRequest(site, newPackage, oldPackage, state.Recipe,
-                    Path.Combine(state.StagingDirectory, "core")), ct);
+                var result = await applier.ApplyAsync(new ApplyRequest(site, newPackage, oldPackage, state.RecipeFor(target),
+                    Path.Combine(state.StagingDirectory, "core"), state.Installed?.Package.Root), ct);
+                applied.AddRange(BundledComponents(site, result.FoldersAdded ?? []));
             }
 
             await faults.AtAsync(UpdateFaults.AfterCoreApplied, input.TaskId, ct);
-            var applied = new List<AppliedComponent>();
             foreach (var plugin in install.Plugins.Where(p => state.Task.Value.Plugins?.Contains(p.Id) == true))
             {
                 if (await ApplyComponentAsync(state, site, Recipes.PluginApplication(plugin.Id), Recipes.PluginDirectory(plugin.Id), plugin.Version, ct) is { } version)
@@ -63,6 +64,18 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
         {
             throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {site} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Plugins and themes the core's release added because the site lacked them (a new default theme): from nothing to their header's version.</summary>
+    private static IEnumerable<AppliedComponent> BundledComponents(string siteRoot, IReadOnlyList<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            var id = folder[(folder.LastIndexOf('/') + 1)..];
+            var isTheme = folder.StartsWith(Recipes.ThemeDirectory(""), StringComparison.Ordinal);
+            var found = (isTheme ? WordPressInventory.Themes(siteRoot) : WordPressInventory.Plugins(siteRoot)).FirstOrDefault(c => c.Id == id);
+            yield return new AppliedComponent(isTheme ? "theme" : "plugin", id, "", found?.Version ?? "");
         }
     }
 

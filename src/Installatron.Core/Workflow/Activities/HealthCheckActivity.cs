@@ -1,4 +1,5 @@
 using Installatron.Core.Api;
+using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Microsoft.DurableTask;
 
@@ -6,8 +7,10 @@ namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>
 /// After the new files are verified: the application's post-update step (WordPress: database upgrade), then its
-/// health check. A site that was healthy before the update must be healthy after it; otherwise the update failed
-/// (and is reverted when a backup was taken). A site that was not healthy or not reachable before is not judged.
+/// health check. A site that was healthy before the update must be healthy after it, and its database must have
+/// moved to the new version's schema (WordPress: <c>db_version</c>); otherwise the update failed (and is reverted
+/// when a backup was taken). A site that was not healthy or not reachable before is not judged, and its database
+/// upgrade could not be run.
 /// </summary>
 [DurableTask(TaskNames.HealthCheck)]
 public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health) : TaskActivity<UpdateInput, string>
@@ -36,6 +39,18 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health) : Ta
         if (after.State != HealthStates.Healthy)
         {
             throw new UpdateStepException(ErrorCodes.FailedHealthCheck, $"The site no longer works after the update: {after.Detail}");
+        }
+
+        try
+        {
+            if (await ReportedVersions.DatabaseBehindAsync(state, ct) is { } behind)
+            {
+                throw new UpdateStepException(ErrorCodes.FailedDatabaseUpgrade, $"The database upgrade did not run: {behind}.");
+            }
+        }
+        catch (DatabaseException e)
+        {
+            throw new UpdateStepException(e.Errcode, $"The database's schema version could not be read after the update: {e.Message}");
         }
 
         return after.Detail;

@@ -9,12 +9,13 @@ namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>Makes the site byte-identical to the backup taken before the update (files the update added removed), verified.</summary>
 [DurableTask(TaskNames.Revert)]
-public sealed class RevertActivity(UpdateWork work, BackupStore backups) : TaskActivity<UpdateInput, bool>
+public sealed class RevertActivity(UpdateWork work, BackupStore backups, UpdateFaults faults) : TaskActivity<UpdateInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
     {
         var ct = CancellationToken.None;
         await work.StepAsync(input.TaskId, TaskSteps.Revert, 90, ct);
+        await faults.AtAsync(UpdateFaults.BeforeRevert, input.TaskId, ct);
         var state = await work.LoadAsync(input, ct);
         var site = state.SiteRoot;
         var backup = await backups.GetAsync(input.InstallId, input.TaskId, ct)

@@ -7,7 +7,8 @@ namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>
 /// Checks the updated tree against the target version's package (every core file present and identical) and, when
-/// the target's release checksums are known, its core files against them.
+/// the target's release checksums are known, its core files against them; then that the site reports the versions
+/// installed from its own files (<see cref="ReportedVersions"/>).
 /// </summary>
 [DurableTask(TaskNames.Verify)]
 public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity) : TaskActivity<UpdateInput, bool>
@@ -20,7 +21,7 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
         await faults.AtAsync(UpdateFaults.BeforeVerify, input.TaskId, ct);
         if (state.Target is { } target)
         {
-            var differences = await SiteVerifier.VerifyAgainstPackageAsync(state.SiteRoot, state.PackagePath(target), state.Recipe, ct);
+            var differences = await SiteVerifier.VerifyAgainstPackageAsync(state.SiteRoot, state.PackagePath(target), state.RecipeFor(target), ct);
             if (differences.Count > 0)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify,
@@ -33,6 +34,13 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify, failure);
             }
+        }
+
+        var contradictions = ReportedVersions.Contradictions(state);
+        if (contradictions.Count > 0)
+        {
+            throw new UpdateStepException(ErrorCodes.FailedVerify,
+                $"After the update the site does not report the versions installed: {string.Join("; ", contradictions)}.");
         }
 
         return true;

@@ -25,8 +25,9 @@ public sealed class CoreIntegrityCheck(CoreChecksumStore checksums)
         return await CoreIntegrity.CheckAsync(siteRoot, version, release.Files, cancellationToken);
     }
 
-    public Task<CoreIntegrityReport?> CheckInstalledAsync(Install install, CancellationToken cancellationToken) =>
-        CheckAsync(install.Application, install.Version, install.Path, cancellationToken);
+    /// <summary>The installed core against its release, read at <paramref name="siteRoot"/> (the site's real path).</summary>
+    public Task<CoreIntegrityReport?> CheckInstalledAsync(Install install, string siteRoot, CancellationToken cancellationToken) =>
+        CheckAsync(install.Application, install.Version, siteRoot, cancellationToken);
 
     /// <summary><c>dryrun=all</c>'s <c>data</c>: the install as always, plus <c>core_integrity</c> (null when no checksums are known).</summary>
     public static JsonObject WithReport(Install install, CoreIntegrityReport? report)

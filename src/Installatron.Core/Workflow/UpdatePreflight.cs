@@ -5,8 +5,8 @@ using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
 
-/// <summary>What preflight measured: enough for the caller to see why an update can or cannot run.</summary>
-public sealed record PreflightReport(long SiteFiles, long SiteBytes, long NeededBytes, long FreeBytes);
+/// <summary>What preflight measured, enough for the caller to see why an update can or cannot run; <paramref name="Site"/> is the real path it checked.</summary>
+public sealed record PreflightReport(long SiteFiles, long SiteBytes, long NeededBytes, long FreeBytes, string Site);
 
 /// <summary>
 /// The read-only checks before an update, with the seed's errcodes: the site's domain is the account's, its folder
@@ -96,7 +96,7 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
             }
         }
 
-        return new PreflightReport(files, bytes, needed, free);
+        return new PreflightReport(files, bytes, needed, free, site);
     }
 
     /// <summary>

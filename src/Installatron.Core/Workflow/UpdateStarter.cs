@@ -24,8 +24,8 @@ public sealed class UpdateStarter(
         var backup = request.Revert || install.AutoupBackup == "all";
         if (request.Dryrun == DryrunMode.All)
         {
-            await preflight.RunAsync(install, update.Context.Owner, update.Target, backup, testConnections: true, cancellationToken);
-            var core = await integrity.CheckInstalledAsync(install, cancellationToken);
+            var checkedSite = await preflight.RunAsync(install, update.Context.Owner, update.Target, backup, testConnections: true, cancellationToken);
+            var core = await integrity.CheckInstalledAsync(install, checkedSite.Site, cancellationToken);
             return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, CoreIntegrityCheck.WithReport(await view.PresentAsync(install, cancellationToken), core),
                 "The dry run is complete: every check passed and every connection works; nothing was changed.\n");
         }

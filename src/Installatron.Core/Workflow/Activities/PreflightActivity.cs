@@ -29,7 +29,7 @@ public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight
 
         // The baseline the health check after the update is judged against.
         var before = await health.CheckAsync(state.Install.Value, CancellationToken.None);
-        var core = await integrity.CheckInstalledAsync(state.Install.Value, CancellationToken.None);
+        var core = await integrity.CheckInstalledAsync(state.Install.Value, report.Site, CancellationToken.None);
         await work.ChangeTaskAsync(input.TaskId, t => t with { HealthBefore = before.State, CoreIntegrity = core }, CancellationToken.None);
         return report;
     }

@@ -21,7 +21,8 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
         await faults.AtAsync(UpdateFaults.BeforeVerify, input.TaskId, ct);
         if (state.Target is { } target)
         {
-            var differences = await SiteVerifier.VerifyAgainstPackageAsync(state.SiteRoot, state.PackagePath(target), state.RecipeFor(target), ct);
+            var site = state.SiteRoot;
+            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site, state.PackagePath(target), state.RecipeFor(target), ct);
             if (differences.Count > 0)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify,
@@ -29,7 +30,7 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
                     (differences.Count > 5 ? $" and {differences.Count - 5} more." : "."));
             }
 
-            if (await integrity.CheckAsync(target.Application, target.Version, state.Install.Value.Path, ct) is { } report
+            if (await integrity.CheckAsync(target.Application, target.Version, site, ct) is { } report
                 && CoreIntegrityCheck.VerifyFailure(report, target.Application) is { } failure)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify, failure);

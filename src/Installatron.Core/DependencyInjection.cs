@@ -40,6 +40,8 @@ public static class DependencyInjection
         services.AddSingleton<BackupLocations>();
         services.AddSingleton<UpdatePreflight>();
         services.AddSingleton<UpdateStarter>();
+        services.AddSingleton<UpdateAnswers>();
+        services.AddSingleton<Microsoft.DurableTask.Worker.IExceptionPropertiesProvider, StepFailureProperties>();
         services.AddSingleton<AutoUpdater>();
         services.AddSingleton<UpdateWork>();
         services.AddSingleton<PackageApplier>();

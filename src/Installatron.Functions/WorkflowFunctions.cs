@@ -17,32 +17,32 @@ public sealed class WorkflowFunctions
         new UpdateInstallOrchestrator().RunAsync(context, context.GetInput<UpdateInput>()!);
 
     [Function(TaskNames.Preflight)]
-    public Task<PreflightReport> Preflight([ActivityTrigger] UpdateInput input, FunctionContext context) =>
-        Run<PreflightActivity, UpdateInput, PreflightReport>(context, TaskNames.Preflight, input);
+    public Task<PreflightResult> Preflight([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<PreflightActivity, UpdateInput, PreflightResult>(context, TaskNames.Preflight, input);
 
     [Function(TaskNames.Backup)]
     public Task<string> Backup([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<BackupActivity, UpdateInput, string>(context, TaskNames.Backup, input);
 
     [Function(TaskNames.Apply)]
-    public Task<bool> Apply([ActivityTrigger] UpdateInput input, FunctionContext context) =>
-        Run<ApplyActivity, UpdateInput, bool>(context, TaskNames.Apply, input);
+    public Task<ApplyOutcome> Apply([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<ApplyActivity, UpdateInput, ApplyOutcome>(context, TaskNames.Apply, input);
 
     [Function(TaskNames.Verify)]
     public Task<bool> Verify([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<VerifyActivity, UpdateInput, bool>(context, TaskNames.Verify, input);
 
     [Function(TaskNames.HealthCheck)]
-    public Task<string> HealthCheck([ActivityTrigger] UpdateInput input, FunctionContext context) =>
-        Run<HealthCheckActivity, UpdateInput, string>(context, TaskNames.HealthCheck, input);
+    public Task<HealthOutcome> HealthCheck([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<HealthCheckActivity, UpdateInput, HealthOutcome>(context, TaskNames.HealthCheck, input);
 
     [Function(TaskNames.Revert)]
     public Task<bool> Revert([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<RevertActivity, UpdateInput, bool>(context, TaskNames.Revert, input);
 
     [Function(TaskNames.Finalize)]
-    public Task<bool> Finalize([ActivityTrigger] FinalizeInput input, FunctionContext context) =>
-        Run<FinalizeActivity, FinalizeInput, bool>(context, TaskNames.Finalize, input);
+    public Task<UpdateOutcome> Finalize([ActivityTrigger] FinalizeInput input, FunctionContext context) =>
+        Run<FinalizeActivity, FinalizeInput, UpdateOutcome>(context, TaskNames.Finalize, input);
 
     private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext context, string name, TInput input)
         where TActivity : TaskActivity<TInput, TOutput> =>

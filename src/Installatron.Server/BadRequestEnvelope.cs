@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Installatron.Server;

@@ -1,6 +1,7 @@
 using Installatron.Core;
 using Installatron.Core.Api;
 using Installatron.Core.Catalog;
+using Installatron.Core.Domain;
 
 namespace Installatron.Server;
 
@@ -24,7 +25,7 @@ public sealed partial class CatalogSyncService(CatalogSync sync, IConfiguration 
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogFailed(logger, e, (e as ApiRefusal)?.Errcode ?? ErrorCodes.InternalError);
+                LogFailed(logger, e, (e as Refusal)?.Errcode ?? ErrorCodes.InternalError);
             }
         }
     }

@@ -1,4 +1,5 @@
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Tests;
 
@@ -27,17 +28,17 @@ public sealed class ErrorCodesTests
 
     [Theory]
     [MemberData(nameof(SeedTable))]
-    public void StatusOf_SeedErrcode_SeedStatus(string errcode, int status) => Assert.Equal(status, ErrorCodes.StatusOf(errcode));
+    public void StatusOf_SeedErrcode_SeedStatus(string errcode, int status) => Assert.Equal(status, ErrorStatuses.StatusOf(errcode));
 
     [Fact]
     public void SeedCodes_ExactlyTheSeedTable() =>
         Assert.Equal(SeedTable.Select(row => (string)row[0]).Order(), ErrorCodes.SeedCodes.Order());
 
     [Fact]
-    public void StatusOf_InvalidArgumentOfAnyField_400() => Assert.Equal(400, ErrorCodes.StatusOf("invalid_argument_revert"));
+    public void StatusOf_InvalidArgumentOfAnyField_400() => Assert.Equal(400, ErrorStatuses.StatusOf("invalid_argument_revert"));
 
     [Fact]
-    public void StatusOf_Unknown_Throws() => Assert.Throws<ArgumentException>(() => ErrorCodes.StatusOf("made_up"));
+    public void StatusOf_Unknown_Throws() => Assert.Throws<ArgumentException>(() => ErrorStatuses.StatusOf("made_up"));
 
     [Fact]
     public void Failure_Envelope_SeedFieldNamesInSeedOrder()

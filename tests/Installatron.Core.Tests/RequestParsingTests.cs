@@ -1,5 +1,7 @@
 using System.Text;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
+using Installatron.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 
 namespace Installatron.Core.Tests;
@@ -66,10 +68,10 @@ public sealed class RequestParsingTests
     [InlineData("""{"verison": "6.7.3"}""", "invalid_argument_unknown", "verison", 400)]
     public async Task Parse_WrongTypeOrValue_RefusedWithField(string body, string errcode, string errfield, int status)
     {
-        var refusal = await Assert.ThrowsAsync<ApiRefusal>(() => ParseAsync(body, "application/json"));
+        var refusal = await Assert.ThrowsAsync<Refusal>(() => ParseAsync(body, "application/json"));
         Assert.Equal(errcode, refusal.Errcode);
         Assert.Equal(errfield, refusal.Errfield);
-        Assert.Equal(status, refusal.Status);
+        Assert.Equal(status, ErrorStatuses.StatusOf(refusal.Errcode));
     }
 
     [Theory]
@@ -78,16 +80,16 @@ public sealed class RequestParsingTests
     [InlineData("version")]
     public async Task Parse_NotAJsonObject_InvalidRequestBody(string body)
     {
-        var refusal = await Assert.ThrowsAsync<ApiRefusal>(() => ParseAsync(body, "application/json"));
+        var refusal = await Assert.ThrowsAsync<Refusal>(() => ParseAsync(body, "application/json"));
         Assert.Equal(ErrorCodes.InvalidRequestBody, refusal.Errcode);
-        Assert.Equal(400, refusal.Status);
+        Assert.Equal(400, ErrorStatuses.StatusOf(refusal.Errcode));
     }
 
     [Fact]
     public async Task Parse_BodyOverMaximum_InvalidRequestBody()
     {
         var body = "{\"version\": \"" + new string('x', RequestFields.MaxBodyBytes) + "\"}";
-        var refusal = await Assert.ThrowsAsync<ApiRefusal>(() => ParseAsync(body, "application/json"));
+        var refusal = await Assert.ThrowsAsync<Refusal>(() => ParseAsync(body, "application/json"));
         Assert.Equal(ErrorCodes.InvalidRequestBody, refusal.Errcode);
     }
 
@@ -97,6 +99,6 @@ public sealed class RequestParsingTests
         context.Request.Method = "POST";
         context.Request.ContentType = contentType;
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        return UpdateRequest.Parse(await RequestFields.ReadAsync(context.Request, CancellationToken.None));
+        return UpdateRequestReader.Read(await RequestFields.ReadAsync(context.Request, CancellationToken.None));
     }
 }

@@ -95,9 +95,9 @@ public sealed class UpdatePolicyTests
         Assert.Equal(0, shown.VersionUpdatesAvailable);
     }
 
-    private static ApiRefusal AssertRefused(string errcode, Action action)
+    private static Refusal AssertRefused(string errcode, Action action)
     {
-        var refusal = Assert.Throws<ApiRefusal>(action);
+        var refusal = Assert.Throws<Refusal>(action);
         Assert.Equal(errcode, refusal.Errcode);
         return refusal;
     }

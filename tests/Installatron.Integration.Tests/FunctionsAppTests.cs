@@ -3,6 +3,7 @@ using System.Text.Json;
 using Installatron.Core;
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
+using Installatron.Core.Domain;
 using Installatron.Core.Workflow;
 using Installatron.Functions;
 using Installatron.Integration.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Installatron.Core.Api;
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Workflow;
 using Installatron.Integration.Tests.Infrastructure;

@@ -1,4 +1,5 @@
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
 

@@ -78,7 +78,7 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
         Assert.Contains(LiveWordPress.Title, await http.GetStringAsync(wordpress.Url + "/"));
 
         // A package whose version file says another version is refused at publish.
-        var mislabelled = await Assert.ThrowsAsync<ApiRefusal>(() => harness.PublishAsync(
+        var mislabelled = await Assert.ThrowsAsync<Refusal>(() => harness.PublishAsync(
             Applications.WordPress, "6.1.12", wordpress.CorePackage("wordpress-mislabelled", new Dictionary<string, string?>(), Org)));
         Assert.Equal("invalid_argument_package", mislabelled.Errcode);
         Assert.Contains("says it is version 6.1.10 ('wordpress/wp-includes/version.php')", mislabelled.Message);

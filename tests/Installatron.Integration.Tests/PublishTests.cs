@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Installatron.Integration.Tests.Infrastructure;
 
 namespace Installatron.Integration.Tests;

@@ -1,10 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
 using Installatron.Core.Domain;
 using Installatron.Core.Workflow;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Installatron.Integration.Tests;
 

@@ -1,4 +1,5 @@
 using Installatron.Core.Databases;
+using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Sites.Tests.Support;
 

@@ -1,3 +1,4 @@
+using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Sites.Tests.Support;
 

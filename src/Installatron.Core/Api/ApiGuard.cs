@@ -1,3 +1,4 @@
+using Installatron.Core.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -21,9 +22,9 @@ public sealed partial class ApiGuard(ApiKeyCheck keys, ILogger<ApiGuard> logger)
         {
             return await handler();
         }
-        catch (ApiRefusal refusal)
+        catch (Refusal refusal)
         {
-            return refusal.ToResult();
+            return ApiResult.Failure(refusal.Errcode, refusal.Errfield, refusal.Message);
         }
         catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Installatron.Core.Text;
+using Installatron.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,7 +13,7 @@ namespace Installatron.Core.Api;
 /// </summary>
 public sealed class ApiResult : IResult, IActionResult
 {
-    public const string TaskComplete = "The task is complete.\n";
+    public const string TaskComplete = UpdateOutcome.CompleteMessage;
 
     private ApiResult(Envelope envelope, IReadOnlyDictionary<string, string>? headers = null)
     {
@@ -32,10 +33,10 @@ public sealed class ApiResult : IResult, IActionResult
 
     /// <summary>A success that still carries an errcode, as the seed's <c>complete_dryrun</c>.</summary>
     public static ApiResult SuccessWithCode(string errcode, object? data, string message) =>
-        new(new Envelope(true, ErrorCodes.StatusOf(errcode), errcode, null, message, data));
+        new(new Envelope(true, ErrorStatuses.StatusOf(errcode), errcode, null, message, data));
 
     public static ApiResult Failure(string errcode, string? errfield, string message, object? data = null) =>
-        new(new Envelope(false, ErrorCodes.StatusOf(errcode), errcode, errfield, message, data));
+        new(new Envelope(false, ErrorStatuses.StatusOf(errcode), errcode, errfield, message, data));
 
     public ApiResult WithHeader(string name, string value) =>
         new(Envelope, new Dictionary<string, string>(Headers) { [name] = value });

@@ -2,6 +2,7 @@ using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Text;
+using Installatron.Core.Workflow;
 
 namespace Installatron.Core.Api;
 
@@ -40,7 +41,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         var application = fields.RequiredString("application");
         if (!Ids.IsValidApplicationId(application) || (await catalog.ListVersionsAsync(application, cancellationToken)).Count == 0)
         {
-            throw new ApiRefusal(ErrorCodes.ApplicationNotFound, "application",
+            throw new Refusal(ErrorCodes.ApplicationNotFound, "application",
                 $"The application '{application}' is not in the catalog; publish a version of it first.");
         }
 
@@ -50,7 +51,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         {
             if (string.Equals(existing.Path, path, StringComparison.Ordinal) || string.Equals(SitePaths.RealPath(existing.Path), site, StringComparison.Ordinal))
             {
-                throw new ApiRefusal(ErrorCodes.InstallExists, "path", $"The install {existing.Id} already lives at {path}.");
+                throw new Refusal(ErrorCodes.InstallExists, "path", $"The install {existing.Id} already lives at {path}.");
             }
         }
 
@@ -103,11 +104,11 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         if (application == Applications.WordPress && (!fields.Has("plugins") || !fields.Has("themes")))
         {
             // Not given: read from the site itself (files, and its database for what is switched on).
-            var activation = await Applications.ReadActivationAsync(install, cancellationToken);
+            var activation = await SiteInventory.ReadActivationAsync(install, cancellationToken);
             install = install with
             {
-                Plugins = fields.Has("plugins") ? install.Plugins : Applications.RefreshPlugins(site, [], activation),
-                Themes = fields.Has("themes") ? install.Themes : Applications.RefreshThemes(site, [], activation),
+                Plugins = fields.Has("plugins") ? install.Plugins : SiteInventory.RefreshPlugins(site, [], activation),
+                Themes = fields.Has("themes") ? install.Themes : SiteInventory.RefreshThemes(site, [], activation),
             };
         }
 
@@ -139,12 +140,12 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         }
         catch (UnsafePathException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
+            throw new Refusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
         }
 
         if (!Directory.Exists(real))
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemDirectory, "path",
+            throw new Refusal(ErrorCodes.FailedFilesystemDirectory, "path",
                 $"The folder {full} does not exist: the application's files have been deleted or moved.");
         }
 
@@ -162,7 +163,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         var domain = Installs.DomainOf(url);
         if (!owner.ManagesDomain(domain))
         {
-            throw new ApiRefusal(ErrorCodes.FailedWebsiteVhost, "url",
+            throw new Refusal(ErrorCodes.FailedWebsiteVhost, "url",
                 $"The hosting account '{owner.User}' does not manage the domain {domain} (its vhosts: {string.Join(", ", owner.Vhosts)}).");
         }
 

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Installatron.Core.Domain;
+using Installatron.Core.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
-using Installatron.Core.Text;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -65,7 +66,7 @@ public sealed class RequestFields
             }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
             {
-                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The form body could not be read: {UnsafeText.Show(e.Message)}");
+                throw new Refusal(ErrorCodes.InvalidRequestBody, null, $"The form body could not be read: {UnsafeText.Show(e.Message)}");
             }
 
             foreach (var (key, value) in form)
@@ -77,7 +78,7 @@ public sealed class RequestFields
         }
         else if (request.ContentType is { } type && type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null,
+            throw new Refusal(ErrorCodes.InvalidRequestBody, null,
                 $"The content type '{UnsafeText.Show(type)}' is not read; send application/json, application/x-www-form-urlencoded or multipart/form-data.");
         }
         else
@@ -102,7 +103,7 @@ public sealed class RequestFields
         var unknown = _values.Keys.FirstOrDefault(name => !known.Contains(name));
         if (unknown is not null)
         {
-            throw new ApiRefusal(ErrorCodes.UnknownArgument, unknown,
+            throw new Refusal(ErrorCodes.UnknownArgument, unknown,
                 $"Unknown parameter '{unknown}'. Accepted parameters: {string.Join(", ", known)}.");
         }
 
@@ -219,8 +220,7 @@ public sealed class RequestFields
         }
     }
 
-    public static ApiRefusal Invalid(string name, string problem) =>
-        new(ErrorCodes.InvalidArgument(name), name, $"The parameter '{name}' {problem}.");
+    public static Refusal Invalid(string name, string problem) => Refusal.InvalidArgument(name, problem);
 
     private static Dictionary<string, FieldValue> QueryValues(HttpRequest request)
     {
@@ -240,7 +240,7 @@ public sealed class RequestFields
         request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
         && string.Equals(media.MediaType.Value, "multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
-    private static ApiRefusal TooLarge(long maxBodyBytes) =>
+    private static Refusal TooLarge(long maxBodyBytes) =>
         new(ErrorCodes.InvalidRequestBody, null, $"The request body is larger than {maxBodyBytes} bytes.");
 
     /// <summary>
@@ -254,7 +254,7 @@ public sealed class RequestFields
         {
             if (UnsafeText.Describe(name) is { } badName)
             {
-                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"A parameter name {badName}: '{UnsafeText.Show(name)}'.");
+                throw new Refusal(ErrorCodes.InvalidRequestBody, null, $"A parameter name {badName}: '{UnsafeText.Show(name)}'.");
             }
 
         }
@@ -284,7 +284,7 @@ public sealed class RequestFields
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException || (e is IOException && !cancellationToken.IsCancellationRequested))
         {
             // Malformed framing (a broken chunk, a body shorter than its Content-Length) surfaces here, not in routing.
-            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, $"The request body could not be read: {UnsafeText.Show(e.Message)}");
+            throw new Refusal(ErrorCodes.InvalidRequestBody, null, $"The request body could not be read: {UnsafeText.Show(e.Message)}");
         }
 
         return buffer.ToArray();
@@ -316,7 +316,7 @@ public sealed class RequestFields
         }
         catch (JsonException e)
         {
-            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null,
+            throw new Refusal(ErrorCodes.InvalidRequestBody, null,
                 $"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
         }
 
@@ -324,7 +324,7 @@ public sealed class RequestFields
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, "The request body must be a JSON object.");
+                throw new Refusal(ErrorCodes.InvalidRequestBody, null, "The request body must be a JSON object.");
             }
 
             // A JSON null means "not given": the parameter takes its default.
@@ -332,7 +332,7 @@ public sealed class RequestFields
             {
                 if (!JsonText.TryName(property, out var name))
                 {
-                    throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null, "A parameter name in the body is not valid UTF-8 text.");
+                    throw new Refusal(ErrorCodes.InvalidRequestBody, null, "A parameter name in the body is not valid UTF-8 text.");
                 }
 
                 values[name] = FieldValue.FromJson(property.Value.Clone());

@@ -28,7 +28,7 @@ public static class SiteFactsReader
         var version = isWordPress ? WordPressVersion(fields.String("version"), path, allowedRoot) : fields.RequiredString("version");
         if (!AppVersion.TryParse(version, out _))
         {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{version}' is not a version.");
+            throw new Refusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{version}' is not a version.");
         }
 
         var dbType = fields.Enum("db_type", DbTypes, isWordPress ? MySql : "");
@@ -51,7 +51,7 @@ public static class SiteFactsReader
         {
             throw fields.Has("db_prefix")
                 ? RequestFields.Invalid("db_prefix", "must be 1 to 32 letters, digits or '_'")
-                : new ApiRefusal(ErrorCodes.FailedSiteConfig, "db_prefix", $"{config!.Path} sets $table_prefix to something WordPress does not accept (letters, digits and '_' only); pass db_prefix.");
+                : new Refusal(ErrorCodes.FailedSiteConfig, "db_prefix", $"{config!.Path} sets $table_prefix to something WordPress does not accept (letters, digits and '_' only); pass db_prefix.");
         }
 
         var tables = fields.StringList("tables")
@@ -69,11 +69,11 @@ public static class SiteFactsReader
         }
         catch (UnsafePathException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
+            throw new Refusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
         }
         catch (SiteFilesException e) when (given is null)
         {
-            throw new ApiRefusal(ErrorCodes.FailedSiteConfig, "version", $"The version cannot be read from the site: {e.Message} Pass version.");
+            throw new Refusal(ErrorCodes.FailedSiteConfig, "version", $"The version cannot be read from the site: {e.Message} Pass version.");
         }
         catch (SiteFilesException)
         {
@@ -82,13 +82,13 @@ public static class SiteFactsReader
 
         if (given is null)
         {
-            return found?.Version ?? throw new ApiRefusal(ErrorCodes.FailedSiteConfig, "version",
+            return found?.Version ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "version",
                 $"The site at {path} has no {PackageLayoutReader.WordPressVersionFile}, so its version cannot be read; pass version.");
         }
 
         if (found is not null && !(AppVersion.TryParse(given, out var asked) && AppVersion.TryParse(found.Version, out var actual) && asked.Equals(actual)))
         {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, "version",
+            throw new Refusal(ErrorCodes.InvalidArgumentVersion, "version",
                 $"The site at {path} is WordPress {found.Version} (its {PackageLayoutReader.WordPressVersionFile} says so), not {given}.");
         }
 
@@ -99,16 +99,16 @@ public static class SiteFactsReader
     {
         try
         {
-            return WordPressSiteFiles.ReadConfig(path, allowedRoot) ?? throw new ApiRefusal(ErrorCodes.FailedSiteConfig, "db_name",
+            return WordPressSiteFiles.ReadConfig(path, allowedRoot) ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name",
                 $"The site at {path} has no {WordPressSiteFiles.ConfigFile} (nor the folder above it); pass db_name, db_user, db_pass, db_host and db_prefix.");
         }
         catch (UnsafePathException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
+            throw new Refusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
         }
         catch (SiteFilesException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedSiteConfig, "db_name", $"{WordPressSiteFiles.ConfigFile} cannot be read: {e.Message}");
+            throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name", $"{WordPressSiteFiles.ConfigFile} cannot be read: {e.Message}");
         }
     }
 
@@ -118,9 +118,9 @@ public static class SiteFactsReader
         return value switch
         {
             { Text: { } text } => text,
-            null => throw new ApiRefusal(ErrorCodes.FailedSiteConfig, field,
+            null => throw new Refusal(ErrorCodes.FailedSiteConfig, field,
                 $"{config!.Path} does not set {name} (it may come from another file it includes); pass {field}."),
-            _ => throw new ApiRefusal(ErrorCodes.FailedSiteConfig, field,
+            _ => throw new Refusal(ErrorCodes.FailedSiteConfig, field,
                 $"{name} in {config!.Path} (line {value.Line}) cannot be read without running PHP: it {value.Problem}; pass {field}."),
         };
     }
@@ -134,10 +134,10 @@ public static class SiteFactsReader
         }
         catch (DatabaseException e)
         {
-            throw new ApiRefusal(e.Errcode, null, $"The site's tables cannot be listed: {e.Message} Check the database settings, or pass tables to import without reading them.");
+            throw new Refusal(e.Errcode, null, $"The site's tables cannot be listed: {e.Message} Check the database settings, or pass tables to import without reading them.");
         }
 
-        return tables.Count > 0 ? tables : throw new ApiRefusal(ErrorCodes.FailedSiteConfig, "db_prefix",
+        return tables.Count > 0 ? tables : throw new Refusal(ErrorCodes.FailedSiteConfig, "db_prefix",
             $"The database {database} has no table whose name starts with '{prefix}'; pass db_prefix, or tables ([] for none).");
     }
 }

@@ -25,14 +25,14 @@ public sealed partial class CatalogSync(
     {
         if (!source.IsEnabled)
         {
-            throw new ApiRefusal(ErrorCodes.CatalogSyncOff, null, "The catalog sync is off on this server: Installatron__CatalogSourceUrl is empty.");
+            throw new Refusal(ErrorCodes.CatalogSyncOff, null, "The catalog sync is off on this server: Installatron__CatalogSourceUrl is empty.");
         }
 
         var baseUri = source.BaseUri;
         var newBranch = options.Value.CatalogSyncNewBranch.Trim().ToLowerInvariant();
         if (!NewBranchModes.Contains(newBranch))
         {
-            throw new ApiRefusal(ErrorCodes.FailedCatalogSource, null,
+            throw new Refusal(ErrorCodes.FailedCatalogSource, null,
                 $"Installatron__CatalogSyncNewBranch is '{options.Value.CatalogSyncNewBranch}'; it must be auto, manual or none.");
         }
 

@@ -60,12 +60,12 @@ public sealed partial class ReleaseImporter(WordPressOrgSource source, VersionPu
             LogAdded(logger, candidate.Application, candidate.Version.Text, size);
             return Item(candidate, SyncOutcomes.Added, $"{candidate.Name} was published from {zip} ({size:N0} bytes), checked against the source's checksums.");
         }
-        catch (ApiRefusal refusal) when (refusal.Errcode == ErrorCodes.VersionExists)
+        catch (Refusal refusal) when (refusal.Errcode == ErrorCodes.VersionExists)
         {
             // Published meanwhile (another sync, or by hand).
             return Item(candidate, SyncOutcomes.Present, refusal.Message);
         }
-        catch (ApiRefusal refusal)
+        catch (Refusal refusal)
         {
             LogRejected(logger, candidate.Application, candidate.Version.Text, 1);
             return Item(candidate, SyncOutcomes.Rejected, $"{candidate.Name} was refused by the publisher: {refusal.Message}");

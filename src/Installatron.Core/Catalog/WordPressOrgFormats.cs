@@ -3,6 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace Installatron.Core.Catalog;
 
+/// <summary>How WordPress.org's API writes JSON: snake_case member names.</summary>
+internal static class SourceJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}
+
 /// <summary>
 /// <c>core/version-check/1.7/</c>: <c>{"offers": [{"response": "upgrade", "download": "…zip", "locale": "en_US",
 /// "packages": {"full": "…zip", "no_content": …, "new_bundled": …, "partial": false, "rollback": false},

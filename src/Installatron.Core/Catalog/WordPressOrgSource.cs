@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Installatron.Core.Catalog;
@@ -32,7 +33,7 @@ public sealed class WordPressOrgSource(IHttpClientFactory httpClients, IOptions<
             var text = options.Value.CatalogSourceUrl.Trim();
             if (!Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             {
-                throw new ApiRefusal(ErrorCodes.FailedCatalogSource, null,
+                throw new Refusal(ErrorCodes.FailedCatalogSource, null,
                     $"Installatron__CatalogSourceUrl '{text}' is not an absolute http(s) URL.");
             }
 
@@ -173,7 +174,7 @@ public sealed class WordPressOrgSource(IHttpClientFactory httpClients, IOptions<
         using var document = await GetDocumentAsync(uri, cancellationToken, notFoundBody: true);
         try
         {
-            return document is null ? default : document.Deserialize<T>(ApiJson.Options);
+            return document is null ? default : document.Deserialize<T>(SourceJson.Options);
         }
         catch (JsonException e)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Installatron.Core.Domain;
 using MySqlConnector;
 
 namespace Installatron.Core.Databases;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Databases;
 

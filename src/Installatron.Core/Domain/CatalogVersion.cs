@@ -47,7 +47,7 @@ public sealed record Requirements
 /// Where the version's package (a zip) is stored, and how to check it; <paramref name="Layout"/> is what publishing
 /// found in it (where its files sit, the version it says it is), <c>null</c> for packages published before layouts were read.
 /// </summary>
-public sealed record PackageInfo(string Blob, long Size, string Sha256, long Entries, long UncompressedSize = 0, Sites.PackageLayout? Layout = null)
+public sealed record PackageInfo(string Blob, long Size, string Sha256, long Entries, long UncompressedSize = 0, PackageLayout? Layout = null)
 {
     /// <summary>The folder the package's files sit in (<c>wordpress/</c>), which an update strips; <c>""</c> when rooted at the site.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

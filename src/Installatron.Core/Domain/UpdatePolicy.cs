@@ -81,7 +81,7 @@ public static class UpdatePolicy
 
         if (!AppVersion.TryParse(install.Version, out var from))
         {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersionNoupdate, versionField,
+            throw new Refusal(ErrorCodes.InvalidArgumentVersionNoupdate, versionField,
                 $"The install's current version '{install.Version}' is not a version Installatron can update from.");
         }
 
@@ -96,7 +96,7 @@ public static class UpdatePolicy
         var candidates = AutoCandidates(catalog, from).ToList();
         if (candidates.Count == 0)
         {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersionNoupdate, versionField,
+            throw new Refusal(ErrorCodes.InvalidArgumentVersionNoupdate, versionField,
                 $"{install.Application} {install.Version} is the newest version Installatron can update this install to.");
         }
 
@@ -109,21 +109,21 @@ public static class UpdatePolicy
     {
         if (!AppVersion.TryParse(requested, out var wanted))
         {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, versionField,
+            throw new Refusal(ErrorCodes.InvalidArgumentVersion, versionField,
                 $"'{requested}' is not a version (expected a version such as 6.7.3, or 'current').");
         }
 
         var target = catalog.FirstOrDefault(v => v.ParsedVersion.Equals(wanted))
-            ?? throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, versionField,
+            ?? throw new Refusal(ErrorCodes.InvalidArgumentVersion, versionField,
                 $"{install.Application} has no version '{requested}'. Use GET /browser/{install.Application} for the available versions.");
 
         switch (ModeFor(target, from))
         {
             case UpgradeModes.Manual:
-                throw new ApiRefusal(ErrorCodes.InvalidArgumentVersionManualupdate, versionField,
+                throw new Refusal(ErrorCodes.InvalidArgumentVersionManualupdate, versionField,
                     $"Installatron cannot update {install.Application} {install.Version} to {target.Version}; a manual update to {target.Version} exists.");
             case UpgradeModes.None:
-                throw new ApiRefusal(ErrorCodes.InvalidArgumentVersionNoupdate, versionField,
+                throw new Refusal(ErrorCodes.InvalidArgumentVersionNoupdate, versionField,
                     target.ParsedVersion <= from
                         ? $"{install.Application} {install.Version} cannot be updated to {target.Version}: it is not newer than the installed version."
                         : $"Installatron cannot update {install.Application} {install.Version} to {target.Version}.");
@@ -137,7 +137,7 @@ public static class UpdatePolicy
         return target;
     }
 
-    private static ApiRefusal Unmet(CatalogVersion target, HostingUser account, string versionField) =>
+    private static Refusal Unmet(CatalogVersion target, HostingUser account, string versionField) =>
         new(ErrorCodes.InvalidArgumentVersionUnmetrequirements, versionField,
             $"{target.Application} {target.Version} needs {string.Join(" and ", UnmetRequirements(target.Requirements, account))}.");
 

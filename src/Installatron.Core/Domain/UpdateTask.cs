@@ -18,15 +18,23 @@ public sealed record UpdateTask
     public string? HealthAfter { get; init; }
 
     /// <summary>The installed core files against the installed version's checksums, found by preflight; null when no checksums are known.</summary>
-    public Sites.CoreIntegrityReport? CoreIntegrity { get; init; }
+    public CoreIntegrityReport? CoreIntegrity { get; init; }
+
     public int Progress { get; init; }
     public required string VersionFrom { get; init; }
 
     /// <summary>The target version, or <c>current</c> when only plugins/themes are updated.</summary>
     public required string VersionTo { get; init; }
 
+    /// <summary>What the caller asked (<c>revert</c>); see <see cref="Backup"/> and <see cref="RevertOnFailure"/> for what the update does.</summary>
     public bool Revert { get; init; }
+
+    /// <summary>A verified backup is taken before anything changes (<c>revert=true</c> or the install's <c>autoup_backup=all</c>).</summary>
     public bool Backup { get; init; }
+
+    /// <summary>A failure after the backup restores it: the decision the update runs with.</summary>
+    public bool RevertOnFailure { get; init; }
+
     public bool Background { get; init; }
 
     /// <summary>Started by the automatic updater rather than by an API call; only these count in <c>version_autouped_attempts</c>.</summary>
@@ -37,6 +45,13 @@ public sealed record UpdateTask
 
     /// <summary>The plugins and themes the update replaced (written by the apply step).</summary>
     public IReadOnlyList<AppliedComponent> Applied { get; init; } = [];
+
+    /// <summary>The site as the request's own preflight measured it; the update's preflight reuses it rather than walk the site again.</summary>
+    public SiteMeasurement? Measured { get; init; }
+
+    /// <summary>Every step run so far, in order: when it started, how long it took, and its outcome (<c>ok</c> or an errcode).</summary>
+    public IReadOnlyList<StepRun> Steps { get; init; } = [];
+
     public string? Errcode { get; init; }
     public string Message { get; init; } = "";
     public string? IdempotencyKey { get; init; }
@@ -47,6 +62,12 @@ public sealed record UpdateTask
 
     public bool IsFinished => Status is TaskStatuses.Complete or TaskStatuses.Failed or TaskStatuses.Reverted;
 }
+
+/// <summary>Files and bytes of a site (symbolic links counted, not followed; excluded paths left out).</summary>
+public sealed record SiteMeasurement(long Files, long Bytes);
+
+/// <summary>One run of one step; a step retried after a transient failure runs again and is listed again.</summary>
+public sealed record StepRun(string Step, long TimeStarted, long DurationMs, string Outcome);
 
 /// <summary>A plugin or theme an update replaced.</summary>
 public sealed record AppliedComponent(string Kind, string Id, string From, string To);

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Sites;
 

@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Sites;
 
@@ -488,4 +489,4 @@ public static partial class SiteBackup
 }
 
 /// <summary>A file to store in a backup beside the site, with the table checksums it vouches for.</summary>
-public sealed record BackupAttachment(string Name, string SourcePath, IReadOnlyList<Databases.TableChecksum>? Tables = null);
+public sealed record BackupAttachment(string Name, string SourcePath, IReadOnlyList<TableChecksum>? Tables = null);

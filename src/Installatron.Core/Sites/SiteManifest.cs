@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Sites;
 
@@ -27,7 +28,7 @@ public sealed record ManifestEntry(string Path, string Type, long Size, int Mode
 /// A file stored in the backup beside the site (under <c>database/</c>): the install's table dump, with the checksum of
 /// every table it holds.
 /// </summary>
-public sealed record ManifestAttachment(string Name, long Size, string Sha256, IReadOnlyList<Databases.TableChecksum>? Tables = null);
+public sealed record ManifestAttachment(string Name, long Size, string Sha256, IReadOnlyList<TableChecksum>? Tables = null);
 
 public sealed record SiteManifest(string Format, IReadOnlyList<string> ExcludeFiles, IReadOnlyList<ManifestEntry> Entries)
 {

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Installatron.Core.Domain;
 using Installatron.Core.Workflow;
 
 namespace Installatron.Core.Storage;
@@ -8,7 +9,7 @@ public sealed record BackupRecord(
     string Id, string InstallId, string Location, string ArchivePath, string Sha256, long Files, long Bytes, string Version, long Time, bool Verified)
 {
     /// <summary>The install's tables in the backup (inside the archive), with their checksums from its manifest; <c>null</c> when none.</summary>
-    public IReadOnlyList<Databases.TableChecksum>? Tables { get; init; }
+    public IReadOnlyList<TableChecksum>? Tables { get; init; }
 }
 
 /// <summary>The backups index (partition = install, row = task) and, for remote locations, the archives in blob storage.</summary>

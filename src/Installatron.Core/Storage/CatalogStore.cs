@@ -60,12 +60,12 @@ public sealed class CatalogStore(InstallatronTables tables)
             var properties = await tables.Packages.GetBlobClient(version.Package.Blob).GetPropertiesAsync(cancellationToken: cancellationToken);
             if (properties.Value.ContentLength != version.Package.Size)
             {
-                throw new ApiRefusal(ErrorCodes.FailedFilesystemHost, null, $"The package of {version.Application} {version.Version} has the wrong size.");
+                throw new Refusal(ErrorCodes.FailedFilesystemHost, null, $"The package of {version.Application} {version.Version} has the wrong size.");
             }
         }
         catch (Azure.RequestFailedException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemHost, null,
+            throw new Refusal(ErrorCodes.FailedFilesystemHost, null,
                 $"The package of {version.Application} {version.Version} cannot be read: {e.ErrorCode ?? e.Status.ToString()}.");
         }
     }
@@ -102,6 +102,6 @@ public sealed class CatalogStore(InstallatronTables tables)
 
     private static string RowKeyOf(string version) => version.ToLowerInvariant();
 
-    private static ApiRefusal VersionExists(CatalogVersion version) =>
+    private static Refusal VersionExists(CatalogVersion version) =>
         new(ErrorCodes.VersionExists, "version", $"{version.Application} {version.Version} is already published.");
 }

@@ -22,7 +22,7 @@ public sealed class CoreChecksumStore(InstallatronTables tables)
         try
         {
             var content = await tables.Packages.GetBlobClient(BlobNameFor(application, version)).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToObjectFromJson<CoreChecksums>(ApiJson.Options);
+            return content.Value.Content.ToObjectFromJson<CoreChecksums>(StorageJson.Options);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -39,7 +39,7 @@ public sealed class CoreChecksumStore(InstallatronTables tables)
     public async Task SaveAsync(CoreChecksums checksums, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
-        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(checksums, ApiJson.Options));
+        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(checksums, StorageJson.Options));
         await tables.Packages.GetBlobClient(BlobNameFor(checksums.Application, checksums.Version)).UploadAsync(json, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Storage;
 
@@ -28,7 +29,7 @@ public static class DocumentEntity
             }
         }
 
-        var json = JsonSerializer.Serialize(value, ApiJson.Options);
+        var json = JsonSerializer.Serialize(value, StorageJson.Options);
         var chunks = json.Chunk(ChunkChars).Select(chars => new string(chars)).ToList();
         if (chunks.Count > MaxChunks)
         {
@@ -48,7 +49,7 @@ public static class DocumentEntity
     {
         var count = entity.GetInt32("Chunks") ?? 0;
         var json = string.Concat(Enumerable.Range(0, count).Select(i => entity.GetString($"Document{i}")));
-        var value = JsonSerializer.Deserialize<T>(json, ApiJson.Options)
+        var value = JsonSerializer.Deserialize<T>(json, StorageJson.Options)
             ?? throw new InvalidOperationException($"The record {entity.PartitionKey}/{entity.RowKey} is empty.");
         return new Stored<T>(value, entity.ETag);
     }
@@ -60,7 +61,7 @@ public static class DocumentEntity
     }
 
     /// <summary>Adds a new row; <paramref name="exists"/> is thrown when the key is taken (409 from the service).</summary>
-    public static async Task<ETag> AddAsync(this TableClient table, TableEntity entity, ApiRefusal exists, CancellationToken cancellationToken)
+    public static async Task<ETag> AddAsync(this TableClient table, TableEntity entity, Refusal exists, CancellationToken cancellationToken)
     {
         try
         {
@@ -83,7 +84,7 @@ public static class DocumentEntity
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
-            throw new ApiRefusal(ErrorCodes.ConcurrentModification, null,
+            throw new Refusal(ErrorCodes.ConcurrentModification, null,
                 $"{entity.PartitionKey} was changed by another request at the same time; read it again and retry.");
         }
     }

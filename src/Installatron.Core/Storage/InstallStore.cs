@@ -34,7 +34,7 @@ public sealed class InstallStore(InstallatronTables tables)
     {
         await tables.EnsureCreatedAsync();
         return await tables.Installs.AddAsync(ToEntity(install),
-            new ApiRefusal(ErrorCodes.InstallExists, "id", $"An install with the ID '{install.Id}' already exists."), cancellationToken);
+            new Refusal(ErrorCodes.InstallExists, "id", $"An install with the ID '{install.Id}' already exists."), cancellationToken);
     }
 
     public Task<ETag> ReplaceAsync(Install install, ETag etag, CancellationToken cancellationToken) =>

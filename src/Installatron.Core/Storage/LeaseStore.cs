@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 
 namespace Installatron.Core.Storage;
 
@@ -86,7 +87,7 @@ public sealed class LeaseStore(InstallatronTables tables, TimeProvider time)
         }
     }
 
-    private static ApiRefusal InProgress(string installId, string? holder) =>
+    private static Refusal InProgress(string installId, string? holder) =>
         new(ErrorCodes.UpdateInProgress, null,
             $"Another update of install {installId} is running (task {holder}); wait for it (GET /tasks/{holder}) and try again.");
 }

@@ -25,20 +25,28 @@ public sealed class TaskStore(InstallatronTables tables)
     public async Task AddAsync(UpdateTask task, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
-        await tables.Tasks.AddAsync(ToEntity(task), new ApiRefusal(ErrorCodes.ConcurrentModification, null, $"The task {task.Id} exists."), cancellationToken);
+        await tables.Tasks.AddAsync(ToEntity(task), new Refusal(ErrorCodes.ConcurrentModification, null, $"The task {task.Id} exists."), cancellationToken);
     }
 
-    /// <summary>Applies <paramref name="change"/> to the stored task, retrying on concurrent changes (ETag). Idempotent when the change is.</summary>
-    public async Task<UpdateTask> UpdateAsync(string taskId, Func<UpdateTask, UpdateTask> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored task, retrying on concurrent changes (ETag); a change that returns
+    /// the task as it was writes nothing. Idempotent when the change is. Returns the task as stored afterwards.
+    /// </summary>
+    public async Task<Stored<UpdateTask>> ChangeAsync(string taskId, Func<UpdateTask, UpdateTask> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var stored = await GetAsync(taskId, cancellationToken) ?? throw new InvalidOperationException($"The task {taskId} does not exist.");
             var changed = change(stored.Value);
+            if (ReferenceEquals(changed, stored.Value))
+            {
+                return stored;
+            }
+
             try
             {
-                await tables.Tasks.UpdateEntityAsync(ToEntity(changed), stored.ETag, TableUpdateMode.Replace, cancellationToken);
-                return changed;
+                var response = await tables.Tasks.UpdateEntityAsync(ToEntity(changed), stored.ETag, TableUpdateMode.Replace, cancellationToken);
+                return new Stored<UpdateTask>(changed, response.Headers.ETag ?? default);
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
             {

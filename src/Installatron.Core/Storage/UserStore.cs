@@ -19,7 +19,7 @@ public sealed class UserStore(InstallatronTables tables)
     {
         await tables.EnsureCreatedAsync();
         return await tables.Users.AddAsync(ToEntity(user),
-            new ApiRefusal(ErrorCodes.UserExists, "user", $"The user '{user.User}' already exists."), cancellationToken);
+            new Refusal(ErrorCodes.UserExists, "user", $"The user '{user.User}' already exists."), cancellationToken);
     }
 
     public Task<ETag> ReplaceAsync(HostingUser user, ETag etag, CancellationToken cancellationToken) =>

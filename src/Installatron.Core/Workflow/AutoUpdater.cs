@@ -1,4 +1,3 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask.Client;
@@ -46,9 +45,9 @@ public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateV
                 // starts the same attempt twice, and a failed attempt never blocks the next one.
                 var key = $"autoupdate:{target}:{install.Failures.Count}";
                 var result = await starter.StartAsync(validated, key, client, cancellationToken, automatic: true);
-                (result.Envelope.Result ? started : skipped).Add(install.Id);
+                (result.Repeated ? skipped : started).Add(install.Id);
             }
-            catch (ApiRefusal)
+            catch (Refusal)
             {
                 // Suspended owner, unmet requirements, an update already running: not this time.
                 skipped.Add(install.Id);

@@ -44,7 +44,7 @@ public sealed class BackupLocations(InstallatronTables tables)
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
-                throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, null, $"The backup folder {directory} cannot be written: {e.Message}");
+                throw new Refusal(ErrorCodes.FailedFilesystemPermission, null, $"The backup folder {directory} cannot be written: {e.Message}");
             }
 
             return;
@@ -59,7 +59,7 @@ public sealed class BackupLocations(InstallatronTables tables)
         }
         catch (Azure.RequestFailedException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemHost, null, $"The backup location '{install.Bkloc}' cannot be reached: {e.ErrorCode ?? e.Status.ToString()}.");
+            throw new Refusal(ErrorCodes.FailedFilesystemHost, null, $"The backup location '{install.Bkloc}' cannot be reached: {e.ErrorCode ?? e.Status.ToString()}.");
         }
     }
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
@@ -28,14 +25,6 @@ public sealed class CoreIntegrityCheck(CoreChecksumStore checksums)
     /// <summary>The installed core against its release, read at <paramref name="siteRoot"/> (the site's real path).</summary>
     public Task<CoreIntegrityReport?> CheckInstalledAsync(Install install, string siteRoot, CancellationToken cancellationToken) =>
         CheckAsync(install.Application, install.Version, siteRoot, cancellationToken);
-
-    /// <summary><c>dryrun=all</c>'s <c>data</c>: the install as always, plus <c>core_integrity</c> (null when no checksums are known).</summary>
-    public static JsonObject WithReport(Install install, CoreIntegrityReport? report)
-    {
-        var data = JsonSerializer.SerializeToNode(install, ApiJson.Options)!.AsObject();
-        data["core_integrity"] = JsonSerializer.SerializeToNode(report, ApiJson.Options);
-        return data;
-    }
 
     /// <summary>The failed_verify message for a new core that differs from its release, or null when it matches.</summary>
     public static string? VerifyFailure(CoreIntegrityReport report, string application)

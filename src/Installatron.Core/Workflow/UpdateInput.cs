@@ -1,23 +1,35 @@
+using System.Text.Json.Serialization;
+
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// The orchestration's input: IDs and two flags, never file lists (payload limits). Everything else an activity
-/// needs it reads from the task and install rows.
+/// The orchestration's input, and every step's: IDs and the update's two decisions, never file lists (payload
+/// limits). <paramref name="Backup"/>: a verified backup is taken before anything changes; <paramref
+/// name="RevertOnFailure"/>: a failure after it restores it (the same decision today: <c>revert=true</c> or the
+/// install's <c>autoup_backup=all</c>). Results of earlier steps a later one needs travel here too
+/// (<see cref="HealthBefore"/>); they are null in inputs written by an older version, and the step then reads them
+/// from the task row.
 /// </summary>
-public sealed record UpdateInput(string TaskId, string InstallId, bool Backup, bool Revert);
+public sealed record UpdateInput(
+    string TaskId,
+    string InstallId,
+    bool Backup,
+    [property: JsonPropertyName("Revert")] bool RevertOnFailure) : IUpdateStepInput
+{
+    UpdateInput IUpdateStepInput.Update => this;
+
+    /// <summary>The health the preflight found, which the health check after the update is judged against.</summary>
+    public string? HealthBefore { get; init; }
+}
+
+/// <summary>The input of a step of the update: the update's own input, with whatever else the step takes.</summary>
+public interface IUpdateStepInput
+{
+    UpdateInput Update { get; }
+}
 
 /// <summary>The orchestration's output, also kept in the task row.</summary>
-public sealed record UpdateOutcome(string Status, string? Errcode, string Message);
-
-/// <summary>Task names are stored in orchestration history: never rename one after it has run.</summary>
-public static class TaskNames
+public sealed record UpdateOutcome(string Status, string? Errcode, string Message)
 {
-    public const string UpdateInstall = "UpdateInstallOrchestration";
-    public const string Preflight = "UpdatePreflight";
-    public const string Backup = "UpdateBackup";
-    public const string Apply = "UpdateApply";
-    public const string Verify = "UpdateVerify";
-    public const string HealthCheck = "UpdateHealthCheck";
-    public const string Revert = "UpdateRevert";
-    public const string Finalize = "UpdateFinalize";
+    public const string CompleteMessage = "The task is complete.\n";
 }

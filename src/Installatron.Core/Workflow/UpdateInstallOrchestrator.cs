@@ -1,4 +1,3 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Workflow.Activities;
 using Microsoft.DurableTask;
@@ -7,12 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// One update: preflight → backup → apply → verify, then finalize; on a failure after the backup, revert when
-/// asked. Deterministic: no I/O, no clock, no randomness here; every effect is an activity, and every activity is
+/// One update: preflight → backup → apply → verify → health check, then finalize; on a failure after the backup,
+/// revert when asked. Steps return their results here (<see cref="PreflightResult"/> carries the health the later
+/// check is judged against); a step's verdict arrives as its errcode in the failure's properties (<see cref="StepFailure"/>). Deterministic: no I/O, no clock, no randomness here; every effect is an activity, and every activity is
 /// idempotent, so a replay after a crash re-runs at most the step that was interrupted.
 /// </summary>
 [DurableTask(TaskNames.UpdateInstall)]
-public sealed class UpdateInstallOrchestrator : TaskOrchestrator<UpdateInput, UpdateOutcome>
+public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateInput, UpdateOutcome>
 {
     /// <summary>Transient faults (storage, I/O) are retried; a step's own verdict (<see cref="UpdateStepException"/>) is not.</summary>
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
@@ -26,34 +26,42 @@ public sealed class UpdateInstallOrchestrator : TaskOrchestrator<UpdateInput, Up
     public override async Task<UpdateOutcome> RunAsync(TaskOrchestrationContext context, UpdateInput input)
     {
         var log = context.CreateReplaySafeLogger<UpdateInstallOrchestrator>();
+        PreflightResult preflight;
         try
         {
-            await context.CallActivityAsync(TaskNames.Preflight, input, Retry);
-            if (input.Backup)
-            {
-                await context.CallActivityAsync(TaskNames.Backup, input, Retry);
-            }
+            preflight = await context.CallActivityAsync<PreflightResult>(TaskNames.Preflight, input, Retry);
         }
         catch (TaskFailedException failure)
         {
-            // Nothing of the site was touched yet.
-            var (errcode, message) = UpdateStepException.Parse(failure.FailureDetails.ErrorMessage, ErrorCodes.FailedBackup);
-            return await FinalizeAsync(context, input, TaskStatuses.Failed, errcode, message, siteChanged: false);
+            return await FailedAsync(context, log, input, StepFailure.Of(failure, ErrorCodes.FailedUpdate), siteChanged: false);
+        }
+
+        if (input.Backup)
+        {
+            try
+            {
+                await context.CallActivityAsync(TaskNames.Backup, input, Retry);
+            }
+            catch (TaskFailedException failure)
+            {
+                // No verified backup, no update: nothing of the site was touched yet.
+                return await FailedAsync(context, log, input, StepFailure.Of(failure, ErrorCodes.FailedBackup), siteChanged: false);
+            }
         }
 
         try
         {
+            // Outputs the orchestrator does not need are not read: histories written by an older version still replay.
             await context.CallActivityAsync(TaskNames.Apply, input, Retry);
             await context.CallActivityAsync(TaskNames.Verify, input, Retry);
-            await context.CallActivityAsync<string>(TaskNames.HealthCheck, input, Retry);
+            await context.CallActivityAsync(TaskNames.HealthCheck, input with { HealthBefore = preflight.HealthBefore }, Retry);
         }
         catch (TaskFailedException failure)
         {
-            var (errcode, message) = UpdateStepException.Parse(failure.FailureDetails.ErrorMessage, ErrorCodes.FailedUpdate);
-            log.LogWarning("Update {TaskId} failed: {Errcode}", input.TaskId, errcode);
-            if (!(input.Backup && input.Revert))
+            var failed = StepFailure.Of(failure, ErrorCodes.FailedUpdate);
+            if (!(input.Backup && input.RevertOnFailure))
             {
-                return await FinalizeAsync(context, input, TaskStatuses.Failed, errcode, message, siteChanged: true);
+                return await FailedAsync(context, log, input, failed, siteChanged: true);
             }
 
             try
@@ -62,23 +70,32 @@ public sealed class UpdateInstallOrchestrator : TaskOrchestrator<UpdateInput, Up
             }
             catch (TaskFailedException revertFailure)
             {
-                var (_, revertMessage) = UpdateStepException.Parse(revertFailure.FailureDetails.ErrorMessage, ErrorCodes.FailedRevert);
-                return await FinalizeAsync(context, input, TaskStatuses.Failed, ErrorCodes.FailedRevert,
-                    $"{message} The revert failed too: {revertMessage}", siteChanged: true);
+                var revert = StepFailure.Of(revertFailure, ErrorCodes.FailedRevert);
+                return await FailedAsync(context, log, input,
+                    new StepFailure(ErrorCodes.FailedRevert, $"{failed.Message} The revert failed too: {revert.Message}"), siteChanged: true);
             }
 
-            return await FinalizeAsync(context, input, TaskStatuses.Reverted, errcode,
-                $"{message} The site was restored from the backup taken before the update.", siteChanged: false);
+            LogOutcome(log, input.TaskId, TaskStatuses.Reverted, failed.Errcode);
+            return await FinalizeAsync(context, input, new UpdateOutcome(TaskStatuses.Reverted, failed.Errcode,
+                $"{failed.Message} The site was restored from the backup taken before the update."), siteChanged: false);
         }
 
-        return await FinalizeAsync(context, input, TaskStatuses.Complete, null, ApiResult.TaskComplete, siteChanged: true);
+        LogOutcome(log, input.TaskId, TaskStatuses.Complete, null);
+        return await FinalizeAsync(context, input, new UpdateOutcome(TaskStatuses.Complete, null, UpdateOutcome.CompleteMessage), siteChanged: true);
     }
 
-    private static async Task<UpdateOutcome> FinalizeAsync(
-        TaskOrchestrationContext context, UpdateInput input, string status, string? errcode, string message, bool siteChanged)
+    private static Task<UpdateOutcome> FailedAsync(TaskOrchestrationContext context, ILogger log, UpdateInput input, StepFailure failure, bool siteChanged)
     {
-        var outcome = new UpdateOutcome(status, errcode, message);
+        LogOutcome(log, input.TaskId, TaskStatuses.Failed, failure.Errcode);
+        return FinalizeAsync(context, input, new UpdateOutcome(TaskStatuses.Failed, failure.Errcode, failure.Message), siteChanged);
+    }
+
+    private static async Task<UpdateOutcome> FinalizeAsync(TaskOrchestrationContext context, UpdateInput input, UpdateOutcome outcome, bool siteChanged)
+    {
         await context.CallActivityAsync(TaskNames.Finalize, new FinalizeInput(input, outcome, siteChanged), Retry);
         return outcome;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Update {TaskId} ended {Status} ({Errcode})")]
+    private static partial void LogOutcome(ILogger logger, string taskId, string status, string? errcode);
 }

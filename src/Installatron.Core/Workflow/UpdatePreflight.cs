@@ -15,8 +15,10 @@ public sealed record PreflightReport(long SiteFiles, long SiteBytes, long Needed
 /// </summary>
 public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backups)
 {
+    /// <param name="measured">The site's size as an earlier preflight of the same update found it: reused, the site not walked again.</param>
     public async Task<PreflightReport> RunAsync(
-        Install install, HostingUser owner, CatalogVersion? target, bool backup, bool testConnections, CancellationToken cancellationToken)
+        Install install, HostingUser owner, CatalogVersion? target, bool backup, bool testConnections, CancellationToken cancellationToken,
+        SiteMeasurement? measured = null)
     {
         if (owner.Suspended)
         {
@@ -26,19 +28,19 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
 
         if (!owner.ManagesDomain(install.UrlDomain))
         {
-            throw new ApiRefusal(ErrorCodes.FailedWebsiteVhost, null,
+            throw new Refusal(ErrorCodes.FailedWebsiteVhost, null,
                 $"The hosting account '{owner.User}' does not manage the domain {install.UrlDomain} of this install.");
         }
 
         var (account, site) = ResolveFolders(install, owner);
         if (!Directory.Exists(site))
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemDirectory, null,
+            throw new Refusal(ErrorCodes.FailedFilesystemDirectory, null,
                 $"The folder {install.Path} no longer exists: the application's files have been deleted or moved.");
         }
 
         EnsureReadWrite(site);
-        var (files, bytes) = Measure(site, install.ExcludeFiles, cancellationToken);
+        var (files, bytes) = measured is null ? Measure(site, install.ExcludeFiles, cancellationToken) : (measured.Files, measured.Bytes);
 
         // A backup is at most the site's size (compressed); staging holds the unpacked package.
         var needed = (backup ? bytes : 0) + (target is null ? 0 : Math.Max(target.Package.UncompressedSize, target.Package.Size));
@@ -48,13 +50,13 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
             var (usedFiles, usedBytes) = Measure(account.Home, [], cancellationToken);
             if (owner.QuotaDiskBytes > 0 && usedBytes + needed > owner.QuotaDiskBytes)
             {
-                throw new ApiRefusal(ErrorCodes.FailedFilesystemQuota, null,
+                throw new Refusal(ErrorCodes.FailedFilesystemQuota, null,
                     $"The update needs {needed:N0} bytes and the account uses {usedBytes:N0} of its {owner.QuotaDiskBytes:N0}-byte quota.");
             }
 
             if (owner.QuotaInodes > 0 && usedFiles + neededInodes > owner.QuotaInodes)
             {
-                throw new ApiRefusal(ErrorCodes.FailedFilesystemQuota, null,
+                throw new Refusal(ErrorCodes.FailedFilesystemQuota, null,
                     $"The update needs {neededInodes:N0} files and the account uses {usedFiles:N0} of its {owner.QuotaInodes:N0}-file quota.");
             }
         }
@@ -71,7 +73,7 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
 
         if (needed > free)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemQuota, null,
+            throw new Refusal(ErrorCodes.FailedFilesystemQuota, null,
                 $"The update needs {needed:N0} bytes of disk space and only {free:N0} are free.");
         }
 
@@ -86,7 +88,7 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
                 }
                 catch (Databases.DatabaseException e)
                 {
-                    throw new ApiRefusal(e.Errcode, null, e.Message);
+                    throw new Refusal(e.Errcode, null, e.Message);
                 }
             }
 
@@ -115,7 +117,7 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
         }
         catch (UnsafePathException e)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, null, e.Message);
+            throw new Refusal(ErrorCodes.FailedFilesystemPermission, null, e.Message);
         }
     }
 
@@ -130,7 +132,7 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new ApiRefusal(ErrorCodes.FailedFilesystemPermission, null,
+            throw new Refusal(ErrorCodes.FailedFilesystemPermission, null,
                 $"Insufficient permissions on {path}: the folder must be readable and writable ({e.GetType().Name}).");
         }
     }

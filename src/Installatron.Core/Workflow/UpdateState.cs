@@ -1,4 +1,3 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
@@ -6,7 +5,7 @@ using Installatron.Core.Storage;
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// Everything an activity knows about its update, read fresh from the tables each time. The folders on disk are
+/// Everything a step knows about its update, read once when the step begins (<see cref="UpdateWork.BeginAsync"/>). The folders on disk are
 /// resolved again on every read (<see cref="AccountFolder"/>): a symbolic link swapped in between two steps cannot
 /// lead a step outside the owner's home; such a folder fails the step with <c>failed_filesystem_permission</c>.
 /// </summary>
@@ -42,52 +41,4 @@ public sealed record UpdateState(
             throw new UpdateStepException(ErrorCodes.FailedFilesystemPermission, e.Message);
         }
     }
-}
-
-/// <summary>Loads an update's state and records its progress on the task row.</summary>
-public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore users, CatalogStore catalog, TimeProvider time)
-{
-    public async Task<UpdateState> LoadAsync(UpdateInput input, CancellationToken cancellationToken)
-    {
-        var task = await tasks.GetAsync(input.TaskId, cancellationToken) ?? throw new InvalidOperationException($"Task {input.TaskId} is missing.");
-        var install = await installs.GetAsync(input.InstallId, cancellationToken)
-            ?? throw new UpdateStepException(ErrorCodes.InstallNotFound, $"The install {input.InstallId} was removed during the update.");
-        var owner = (await users.GetAsync(install.Value.User, cancellationToken))?.Value
-            ?? throw new UpdateStepException(ErrorCodes.UserNotFound, $"The owner '{install.Value.User}' of install {input.InstallId} was removed.");
-        var versions = await catalog.ListVersionsAsync(install.Value.Application, cancellationToken);
-        var target = task.Value.VersionTo == UpdatePolicy.CurrentVersion ? null : versions.FirstOrDefault(v => v.Version == task.Value.VersionTo);
-        var installed = versions.FirstOrDefault(v => v.Version == task.Value.VersionFrom);
-        return new UpdateState(task, install, owner, target, installed);
-    }
-
-    public Task StepAsync(string taskId, string step, int progress, CancellationToken cancellationToken) =>
-        tasks.UpdateAsync(taskId, t => t.IsFinished ? t : t with
-        {
-            Status = TaskStatuses.Running,
-            Step = step,
-            Progress = Math.Max(t.Progress, progress),
-            TimeStarted = t.TimeStarted == 0 ? Now : t.TimeStarted,
-            TimeUpdated = Now,
-        }, cancellationToken);
-
-    public Task<UpdateTask> ChangeTaskAsync(string taskId, Func<UpdateTask, UpdateTask> change, CancellationToken cancellationToken) =>
-        tasks.UpdateAsync(taskId, t => change(t) with { TimeUpdated = Now }, cancellationToken);
-
-    public long Now => time.GetUtcNow().ToUnixTimeSeconds();
-}
-
-/// <summary>What each application keeps, and how it signals maintenance. WordPress is the first recipe.</summary>
-public static class Recipes
-{
-    public static SiteRecipe For(string application) =>
-        application == Applications.WordPress ? SiteRecipe.WordPress : new SiteRecipe(".maintenance", []);
-
-    public static string PluginDirectory(string id) => $"wp-content/plugins/{id}";
-
-    public static string ThemeDirectory(string id) => $"wp-content/themes/{id}";
-
-    /// <summary>Catalog application of a WordPress plugin's or theme's packages: <c>wp-plugin-akismet</c>, <c>wp-theme-twentytwentyfive</c>.</summary>
-    public static string PluginApplication(string id) => Applications.WordPressPluginPrefix + id;
-
-    public static string ThemeApplication(string id) => Applications.WordPressThemePrefix + id;
 }

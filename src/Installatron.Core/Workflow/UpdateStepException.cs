@@ -1,29 +1,39 @@
-using System.Text.RegularExpressions;
-using Installatron.Core.Api;
+using Installatron.Core.Domain;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
 
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// A step that failed for a reason retrying will not fix, with the errcode the task will report. Its message travels
-/// through Durable's failure details as <c>[errcode] message</c>.
+/// A step that failed for a reason retrying will not fix, with the errcode the task will report. The errcode crosses
+/// the activity boundary as a structured failure property (<see cref="StepFailureProperties"/>), read back with
+/// <see cref="StepFailure.Of"/>; the message is the plain reason.
 /// </summary>
-public sealed partial class UpdateStepException(string errcode, string message) : Exception($"[{errcode}] {message}")
+public sealed class UpdateStepException(string errcode, string message) : Exception(message)
 {
     public string Errcode { get; } = errcode;
 
-    public string Reason { get; } = message;
+    /// <summary>What the task shows of what the step found before it failed (the health it saw, say).</summary>
+    public Func<UpdateTask, UpdateTask>? Shown { get; init; }
 
-    public static UpdateStepException From(ApiRefusal refusal) => new(refusal.Errcode, refusal.Message);
+    public static UpdateStepException From(Refusal refusal) => new(refusal.Errcode, refusal.Message);
+}
 
-    /// <summary>The errcode and message of a failure as Durable reports it; unknown failures get <paramref name="fallback"/>.</summary>
-    public static (string Errcode, string Message) Parse(string? failureMessage, string fallback)
-    {
-        var match = failureMessage is null ? null : Coded().Match(failureMessage);
-        return match is { Success: true }
-            ? (match.Groups["code"].Value, match.Groups["message"].Value)
-            : (fallback, failureMessage ?? "The step failed.");
-    }
+/// <summary>Puts a step's errcode into the failure details Durable records (registered for every worker).</summary>
+public sealed class StepFailureProperties : IExceptionPropertiesProvider
+{
+    public const string Errcode = "errcode";
 
-    [GeneratedRegex(@"\[(?<code>[a-z_]+)\] (?<message>.*)", RegexOptions.Singleline)]
-    private static partial Regex Coded();
+    public IDictionary<string, object?>? GetExceptionProperties(Exception exception) =>
+        exception is UpdateStepException step ? new Dictionary<string, object?> { [Errcode] = step.Errcode } : null;
+}
+
+/// <summary>A step's failure as the orchestrator sees it: the errcode the step gave, else <paramref name="Errcode"/>'s fallback.</summary>
+public sealed record StepFailure(string Errcode, string Message)
+{
+    public static StepFailure Of(TaskFailedException failure, string fallback) =>
+        new(failure.FailureDetails.Properties?.TryGetValue(StepFailureProperties.Errcode, out var errcode) == true && errcode?.ToString() is { Length: > 0 } code
+                ? code
+                : fallback,
+            failure.FailureDetails.ErrorMessage);
 }

@@ -1,4 +1,5 @@
 using Installatron.Core.Api;
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;

@@ -2,6 +2,7 @@ using System.Text;
 using Installatron.Core;
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
@@ -216,7 +217,7 @@ public sealed class TestFaults : UpdateFaults
         {
             // Apply turns I/O errors into its own failure; verify reports a mismatch as its verdict.
             throw point == BeforeVerify
-                ? new UpdateStepException(Core.Api.ErrorCodes.FailedVerify, $"Injected failure at {point} of task {taskId}.")
+                ? new UpdateStepException(Core.Domain.ErrorCodes.FailedVerify, $"Injected failure at {point} of task {taskId}.")
                 : new IOException($"Injected failure at {point} of task {taskId}.");
         }
     }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 using Installatron.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -92,7 +94,7 @@ public sealed class PropertyBasedRoutesTests(ITestOutputHelper output)
             && response.Status == response.HttpStatus
             && response.Result == response.HttpStatus is 200 or 201
             && (response.HttpStatus < 400 || response.Errcode is not null)
-            && (response.Errcode is null || ErrorCodes.Table.ContainsKey(response.Errcode) || KnownFields.Contains(response.Errcode[ErrorCodes.InvalidArgumentPrefix.Length..])),
+            && (response.Errcode is null || ErrorStatuses.Table.ContainsKey(response.Errcode) || KnownFields.Contains(response.Errcode[ErrorCodes.InvalidArgumentPrefix.Length..])),
             $"{request}\n→ {response.HttpStatus}: {response.Body}");
     }
 

@@ -1,5 +1,7 @@
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 
 namespace Installatron.Core.Api.Handlers;
@@ -22,7 +24,7 @@ public sealed class BrowserApi(ApiGuard guard, CatalogStore catalog, VersionPubl
             var versions = Ids.IsValidApplicationId(application) ? await catalog.ListVersionsAsync(application, cancellationToken) : [];
             if (versions.Count == 0)
             {
-                throw new ApiRefusal(ErrorCodes.ApplicationNotFound, null, $"The application '{application}' is not in the catalog.");
+                throw new Refusal(ErrorCodes.ApplicationNotFound, null, $"The application '{application}' is not in the catalog.");
             }
 
             return ApiResult.Success(new BrowserData(application, from?.Text,
@@ -34,7 +36,9 @@ public sealed class BrowserApi(ApiGuard guard, CatalogStore catalog, VersionPubl
     public Task<ApiResult> PublishAsync(HttpRequest request, string application, CancellationToken cancellationToken) =>
         guard.RunAsync(request, async () =>
         {
-            var published = await publisher.PublishAsync(application, request, cancellationToken);
+            var (draft, file) = await PublishRequest.ReadAsync(application, request, cancellationToken);
+            await using var package = file.OpenReadStream();
+            var published = await publisher.PublishAsync(draft, package, cancellationToken);
             return ApiResult.Success(BrowserVersion.From(published, null), $"{application} {published.Version} was published.\n", 201);
         });
 }
@@ -62,4 +66,4 @@ public sealed record BrowserVersion(
 }
 
 /// <summary>A version's package: size, SHA-256, entries, and the layout publishing found (where its files sit, the version it says it is).</summary>
-public sealed record BrowserPackage(long Size, string Sha256, long Entries, Sites.PackageLayout? Layout);
+public sealed record BrowserPackage(long Size, string Sha256, long Entries, PackageLayout? Layout);

@@ -1,4 +1,5 @@
 using Installatron.Core.Catalog;
+using Installatron.Core.Domain;
 using Microsoft.AspNetCore.Http;
 
 namespace Installatron.Core.Api.Handlers;

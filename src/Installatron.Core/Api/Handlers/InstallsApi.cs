@@ -8,7 +8,7 @@ namespace Installatron.Core.Api.Handlers;
 
 /// <summary>The install routes: the seed's update (and its <c>upgrade</c> alias), reading installs, importing one.</summary>
 public sealed class InstallsApi(
-    ApiGuard guard, InstallAccess access, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter)
+    ApiGuard guard, InstallAccess access, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter, UpdateAnswers answers)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -16,18 +16,18 @@ public sealed class InstallsApi(
     public Task<ApiResult> UpdateAsync(HttpRequest request, string id, DurableTaskClient client, CancellationToken cancellationToken) =>
         guard.RunAsync(request, async () =>
         {
-            var update = UpdateRequest.Parse(await RequestFields.ReadAsync(request, cancellationToken));
+            var update = UpdateRequestReader.Read(await RequestFields.ReadAsync(request, cancellationToken));
             var key = request.Headers[IdempotencyKeyHeader].ToString();
             if (key.Length > 200)
             {
-                throw new ApiRefusal(ErrorCodes.InvalidArgument("idempotency_key"), IdempotencyKeyHeader, "The Idempotency-Key header is longer than 200 characters.");
+                throw new Refusal(ErrorCodes.InvalidArgument("idempotency_key"), IdempotencyKeyHeader, "The Idempotency-Key header is longer than 200 characters.");
             }
 
             if (key.Length > 0 && await starter.FindRepeatAsync(id, key, cancellationToken) is { } earlier)
             {
                 // The same request again: the first one's task, whatever the install looks like now.
                 await access.ResolveAsync(id, update.User, cancellationToken);
-                return await starter.RepeatedAsync(earlier, cancellationToken);
+                return await answers.RepeatedAsync(earlier, cancellationToken);
             }
 
             var validated = await validator.ValidateAsync(id, update, cancellationToken);
@@ -37,7 +37,13 @@ public sealed class InstallsApi(
                     $"The dry run is complete: the input is valid and {DescribeTarget(validated)}.\n");
             }
 
-            return await starter.StartAsync(validated, key.Length == 0 ? null : key, client, cancellationToken);
+            if (update.Dryrun == DryrunMode.All)
+            {
+                return await answers.DryRunAsync(await starter.DryRunAsync(validated, cancellationToken), cancellationToken);
+            }
+
+            var started = await starter.StartAsync(validated, key.Length == 0 ? null : key, client, cancellationToken);
+            return await answers.StartedAsync(started, update.Background, client, cancellationToken);
         });
 
     /// <summary><c>GET /installs/{id}</c>.</summary>

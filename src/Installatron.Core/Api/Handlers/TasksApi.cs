@@ -1,5 +1,6 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
@@ -56,7 +57,7 @@ public sealed class TasksApi(ApiGuard guard, TaskStore tasks, InstallAccess acce
 
             if (task is null || decision == Access.Hidden)
             {
-                throw new ApiRefusal(ErrorCodes.TaskNotFound, null, $"The task '{id}' was not found.");
+                throw new Refusal(ErrorCodes.TaskNotFound, null, $"The task '{id}' was not found.");
             }
 
             task = await WithRuntimeStatusAsync(task, client, cancellationToken);

@@ -50,7 +50,7 @@ public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
 
     private async Task<Stored<HostingUser>> RequireAsync(string user, CancellationToken cancellationToken) =>
         (Ids.IsValidUserName(user) ? await users.GetAsync(user, cancellationToken) : null)
-        ?? throw new ApiRefusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
+        ?? throw new Refusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
 
     /// <summary>The user with the given fields changed; every value is checked first.</summary>
     private async Task<HostingUser> ApplyAsync(HostingUser user, RequestFields fields, CancellationToken cancellationToken)

@@ -1,10 +1,13 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
+
+/// <summary>What the apply step replaced: the plugins and themes (and bundled folders added), for the task and the verify step.</summary>
+public sealed record ApplyOutcome(IReadOnlyList<AppliedComponent> Applied);
 
 /// <summary>
 /// Applies the update: the core from the target version's package (maintenance marker on, core files replaced,
@@ -12,13 +15,13 @@ namespace Installatron.Core.Workflow.Activities;
 /// their newest packages. Idempotent: applying the same packages again gives the same tree.
 /// </summary>
 [DurableTask(TaskNames.Apply)]
-public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, PackageApplier applier, UpdateFaults faults) : TaskActivity<UpdateInput, bool>
+public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, PackageApplier applier, UpdateFaults faults, ILogger<ApplyActivity> logger)
+    : UpdateActivity<ApplyOutcome>(work, logger)
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
+    protected override UpdateStep Step => UpdateSteps.Apply;
+
+    protected override async Task<ApplyOutcome> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
-        var ct = CancellationToken.None;
-        await work.StepAsync(input.TaskId, TaskSteps.Apply, 40, ct);
-        var state = await work.LoadAsync(input, ct);
         var install = state.Install.Value;
         var site = state.SiteRoot;
         try
@@ -58,14 +61,16 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
                 }
             }
 
-            await work.ChangeTaskAsync(input.TaskId, t => t with { Applied = applied, Progress = Math.Max(t.Progress, 75) }, ct);
-            return true;
+            return new ApplyOutcome(applied);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
         {
             throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {site} failed: {e.Message}");
         }
     }
+
+    protected override UpdateTask Show(UpdateTask task, ApplyOutcome result) =>
+        task with { Applied = result.Applied, Progress = Math.Max(task.Progress, 75) };
 
     /// <summary>Plugins and themes the core's release added because the site lacked them (a new default theme): from nothing to their header's version.</summary>
     private static IEnumerable<AppliedComponent> BundledComponents(string siteRoot, IReadOnlyList<string> folders)

@@ -1,9 +1,9 @@
-using Installatron.Core.Api;
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
 
@@ -12,12 +12,14 @@ namespace Installatron.Core.Workflow.Activities;
 /// remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops the update.
 /// </summary>
 [DurableTask(TaskNames.Backup)]
-public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateFaults faults) : TaskActivity<UpdateInput, string>
+public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateFaults faults, ILogger<BackupActivity> logger)
+    : UpdateActivity<string>(work, logger)
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, UpdateInput input)
+    protected override UpdateStep Step => UpdateSteps.Backup;
+
+    /// <returns>The verified backup's ID.</returns>
+    protected override async Task<string> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken cancellationToken)
     {
-        await work.StepAsync(input.TaskId, TaskSteps.Backup, 10, CancellationToken.None);
-        var state = await work.LoadAsync(input, CancellationToken.None);
         var install = state.Install.Value;
         if (await backups.GetAsync(install.Id, input.TaskId, CancellationToken.None) is { Verified: true } done)
         {
@@ -64,12 +66,13 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
         }
 
         var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
-            install.Version, work.Now, Verified: true)
+            install.Version, Work.Now, Verified: true)
         {
             Tables = manifest.Attachments?.SingleOrDefault(a => a.Name == InstallDatabase.AttachmentName)?.Tables,
         };
         await backups.SaveAsync(record, CancellationToken.None);
-        await work.ChangeTaskAsync(input.TaskId, t => t with { BackupId = record.Id, Progress = Math.Max(t.Progress, 35) }, CancellationToken.None);
         return record.Id;
     }
+
+    protected override UpdateTask Show(UpdateTask task, string backupId) => task with { BackupId = backupId, Progress = Math.Max(task.Progress, 35) };
 }

@@ -1,49 +1,51 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
 
-public sealed record FinalizeInput(UpdateInput Update, UpdateOutcome Outcome, bool SiteChanged);
+public sealed record FinalizeInput(UpdateInput Update, UpdateOutcome Outcome, bool SiteChanged) : IUpdateStepInput;
 
 /// <summary>
-/// Records the outcome: the install row (version, time_updated, version_autouped*, failures, incomplete), the task
-/// row, then releases the install's lease and removes staged files. Idempotent: a finished task is left as it is.
+/// Records the outcome: the install row (version, time_updated, version_autouped*, failures, incomplete), then
+/// releases the install's lease, removes staged files, and marks the task finished. Idempotent: a finished task is
+/// left as it is.
 /// </summary>
 [DurableTask(TaskNames.Finalize)]
-public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, LeaseStore leases) : TaskActivity<FinalizeInput, bool>
+public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, LeaseStore leases, ILogger<FinalizeActivity> logger)
+    : UpdateActivity<FinalizeInput, UpdateOutcome>(work, logger)
 {
     public const int MaxAutoUpdateAttempts = 3;
 
-    public override async Task<bool> RunAsync(TaskActivityContext context, FinalizeInput input)
+    protected override UpdateStep Step => UpdateSteps.Finalize;
+
+    protected override async Task<UpdateOutcome> RunStepAsync(UpdateState state, FinalizeInput input, CancellationToken ct)
     {
-        var ct = CancellationToken.None;
-        var update = input.Update;
-        var state = await work.LoadAsync(update, ct);
-        var task = state.Task.Value;
         var (site, staging) = Folders(state);
-        if (!task.IsFinished)
+        if (!state.Task.Value.IsFinished)
         {
-            await UpdateInstallAsync(task, input, site, ct);
-            await work.ChangeTaskAsync(update.TaskId, t => t with
-            {
-                Status = input.Outcome.Status,
-                Step = TaskSteps.Done,
-                Progress = 100,
-                Errcode = input.Outcome.Errcode,
-                Message = input.Outcome.Message,
-                TimeCompleted = work.Now,
-            }, ct);
+            await UpdateInstallAsync(state.Install, state.Task.Value, input, site, ct);
         }
 
-        await leases.ReleaseAsync(update.InstallId, update.TaskId, ct);
+        await leases.ReleaseAsync(input.Update.InstallId, input.Update.TaskId, ct);
         if (staging is not null && Directory.Exists(staging))
         {
             Directory.Delete(staging, recursive: true);
         }
 
-        return true;
+        return input.Outcome;
     }
+
+    protected override UpdateTask Show(UpdateTask task, UpdateOutcome outcome) => task.IsFinished ? task : task with
+    {
+        Status = outcome.Status,
+        Step = TaskSteps.Done,
+        Progress = 100,
+        Errcode = outcome.Errcode,
+        Message = outcome.Message,
+        TimeCompleted = Work.Now,
+    };
 
     /// <summary>
     /// The real paths of the site and the staging folder; <c>null</c> when they now lead outside the owner's home:
@@ -61,19 +63,13 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         }
     }
 
-    private async Task UpdateInstallAsync(UpdateTask task, FinalizeInput input, string? site, CancellationToken ct)
+    private async Task UpdateInstallAsync(Stored<Install> stored, UpdateTask task, FinalizeInput input, string? site, CancellationToken ct)
     {
-        var stored = await installs.GetAsync(task.InstallId, ct);
-        if (stored is null)
-        {
-            return;
-        }
-
         var install = stored.Value;
-        var now = work.Now;
+        var now = Work.Now;
         var inventory = site is not null && Applications.HasPluginsAndThemes(install.Application);
         var activation = input.Outcome.Status == TaskStatuses.Complete && inventory
-            ? await Applications.ReadActivationAsync(install, ct)
+            ? await SiteInventory.ReadActivationAsync(install, ct)
             : null;
         Install changed = input.Outcome.Status switch
         {
@@ -84,8 +80,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
-                Plugins = inventory ? Applications.RefreshPlugins(site!, install.Plugins, activation) : install.Plugins,
-                Themes = inventory ? Applications.RefreshThemes(site!, install.Themes, activation) : install.Themes,
+                Plugins = inventory ? SiteInventory.RefreshPlugins(site!, install.Plugins, activation) : install.Plugins,
+                Themes = inventory ? SiteInventory.RefreshThemes(site!, install.Themes, activation) : install.Themes,
             },
             // A second run after a crash finds its failure recorded and changes nothing.
             _ when install.Failures.Any(f => f.Task == task.Id) => install,

@@ -1,9 +1,12 @@
-using Installatron.Core.Api;
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
+
+/// <summary>The site's health after the update (<c>null</c> when it was not judged) and what the check saw.</summary>
+public sealed record HealthOutcome(string? State, string Detail);
 
 /// <summary>
 /// After the new files are verified: the application's post-update step (WordPress: database upgrade), then its
@@ -13,16 +16,18 @@ namespace Installatron.Core.Workflow.Activities;
 /// upgrade could not be run.
 /// </summary>
 [DurableTask(TaskNames.HealthCheck)]
-public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health) : TaskActivity<UpdateInput, string>
+public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILogger<HealthCheckActivity> logger)
+    : UpdateActivity<HealthOutcome>(work, logger)
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, UpdateInput input)
+    protected override UpdateStep Step => UpdateSteps.Health;
+
+    protected override async Task<HealthOutcome> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
-        var ct = CancellationToken.None;
-        await work.StepAsync(input.TaskId, TaskSteps.Health, 90, ct);
-        var state = await work.LoadAsync(input, ct);
-        if (state.Task.Value.HealthBefore != HealthStates.Healthy)
+        // The preflight's finding travels in the input; an input written by an older version has it on the task.
+        var before = input.HealthBefore ?? state.Task.Value.HealthBefore;
+        if (before != HealthStates.Healthy)
         {
-            return $"skipped: the site was {state.Task.Value.HealthBefore ?? "not checked"} before the update";
+            return new HealthOutcome(null, $"skipped: the site was {before ?? "not checked"} before the update");
         }
 
         try
@@ -35,24 +40,29 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health) : Ta
         }
 
         var after = await health.CheckAsync(state.Install.Value, ct);
-        await work.ChangeTaskAsync(input.TaskId, t => t with { HealthAfter = after.State }, ct);
         if (after.State != HealthStates.Healthy)
         {
-            throw new UpdateStepException(ErrorCodes.FailedHealthCheck, $"The site no longer works after the update: {after.Detail}");
+            throw Failed(ErrorCodes.FailedHealthCheck, $"The site no longer works after the update: {after.Detail}", after.State);
         }
 
+        string? behind;
         try
         {
-            if (await ReportedVersions.DatabaseBehindAsync(state, ct) is { } behind)
-            {
-                throw new UpdateStepException(ErrorCodes.FailedDatabaseUpgrade, $"The database upgrade did not run: {behind}.");
-            }
+            behind = await ReportedVersions.DatabaseBehindAsync(state, ct);
         }
         catch (DatabaseException e)
         {
-            throw new UpdateStepException(e.Errcode, $"The database's schema version could not be read after the update: {e.Message}");
+            throw Failed(e.Errcode, $"The database's schema version could not be read after the update: {e.Message}", after.State);
         }
 
-        return after.Detail;
+        return behind is null
+            ? new HealthOutcome(after.State, after.Detail)
+            : throw Failed(ErrorCodes.FailedDatabaseUpgrade, $"The database upgrade did not run: {behind}.", after.State);
     }
+
+    /// <summary>The step's verdict, with the health it saw shown on the task.</summary>
+    private static UpdateStepException Failed(string errcode, string message, string healthAfter) =>
+        new(errcode, message) { Shown = task => task with { HealthAfter = healthAfter } };
+
+    protected override UpdateTask Show(UpdateTask task, HealthOutcome result) => task with { HealthAfter = result.State };
 }

@@ -1,17 +1,25 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
 
-/// <summary>Re-checks, when the update actually starts, everything the request was checked for. Reads only.</summary>
+/// <summary>What preflight found when the update began: the measurements, and the site's health before anything changed.</summary>
+public sealed record PreflightResult(PreflightReport Report, string HealthBefore, CoreIntegrityReport? CoreIntegrity);
+
+/// <summary>
+/// Re-checks, when the update actually starts, what the request was checked for (the owner, the paths once links are
+/// followed, permissions, quota, the target still in the catalog), reusing the request's measurement of the site
+/// rather than walking it again; then takes the baselines the later steps are judged against. Reads only.
+/// </summary>
 [DurableTask(TaskNames.Preflight)]
-public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight, SiteHealth health, CoreIntegrityCheck integrity) : TaskActivity<UpdateInput, PreflightReport>
+public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight, SiteHealth health, CoreIntegrityCheck integrity, ILogger<PreflightActivity> logger)
+    : UpdateActivity<PreflightResult>(work, logger)
 {
-    public override async Task<PreflightReport> RunAsync(TaskActivityContext context, UpdateInput input)
+    protected override UpdateStep Step => UpdateSteps.Preflight;
+
+    protected override async Task<PreflightResult> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
-        await work.StepAsync(input.TaskId, TaskSteps.Preflight, 5, CancellationToken.None);
-        var state = await work.LoadAsync(input, CancellationToken.None);
         if (state.Task.Value.VersionTo != UpdatePolicy.CurrentVersion && state.Target is null)
         {
             throw new UpdateStepException(ErrorCodes.InvalidArgumentVersion, $"Version {state.Task.Value.VersionTo} was removed from the catalog.");
@@ -20,17 +28,18 @@ public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight
         PreflightReport report;
         try
         {
-            report = await preflight.RunAsync(state.Install.Value, state.Owner, state.Target, input.Backup, testConnections: false, CancellationToken.None);
+            report = await preflight.RunAsync(state.Install.Value, state.Owner, state.Target, input.Backup, testConnections: false, ct, state.Task.Value.Measured);
         }
-        catch (ApiRefusal refusal)
+        catch (Refusal refusal)
         {
             throw UpdateStepException.From(refusal);
         }
 
-        // The baseline the health check after the update is judged against.
-        var before = await health.CheckAsync(state.Install.Value, CancellationToken.None);
-        var core = await integrity.CheckInstalledAsync(state.Install.Value, report.Site, CancellationToken.None);
-        await work.ChangeTaskAsync(input.TaskId, t => t with { HealthBefore = before.State, CoreIntegrity = core }, CancellationToken.None);
-        return report;
+        var before = await health.CheckAsync(state.Install.Value, ct);
+        var core = await integrity.CheckInstalledAsync(state.Install.Value, report.Site, ct);
+        return new PreflightResult(report, before.State, core);
     }
+
+    protected override UpdateTask Show(UpdateTask task, PreflightResult result) =>
+        task with { HealthBefore = result.HealthBefore, CoreIntegrity = result.CoreIntegrity };
 }

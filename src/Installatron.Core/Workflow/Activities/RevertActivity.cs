@@ -1,22 +1,22 @@
-using Installatron.Core.Api;
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>Makes the site byte-identical to the backup taken before the update (files the update added removed), verified.</summary>
 [DurableTask(TaskNames.Revert)]
-public sealed class RevertActivity(UpdateWork work, BackupStore backups, UpdateFaults faults) : TaskActivity<UpdateInput, bool>
+public sealed class RevertActivity(UpdateWork work, BackupStore backups, UpdateFaults faults, ILogger<RevertActivity> logger)
+    : UpdateActivity<bool>(work, logger)
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
+    protected override UpdateStep Step => UpdateSteps.Revert;
+
+    protected override async Task<bool> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
-        var ct = CancellationToken.None;
-        await work.StepAsync(input.TaskId, TaskSteps.Revert, 90, ct);
         await faults.AtAsync(UpdateFaults.BeforeRevert, input.TaskId, ct);
-        var state = await work.LoadAsync(input, ct);
         var site = state.SiteRoot;
         var backup = await backups.GetAsync(input.InstallId, input.TaskId, ct)
             ?? throw new UpdateStepException(ErrorCodes.FailedRevert, "There is no backup of this update to revert to.");

@@ -1,7 +1,7 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
 
@@ -11,13 +11,13 @@ namespace Installatron.Core.Workflow.Activities;
 /// installed from its own files (<see cref="ReportedVersions"/>).
 /// </summary>
 [DurableTask(TaskNames.Verify)]
-public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity) : TaskActivity<UpdateInput, bool>
+public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity, ILogger<VerifyActivity> logger)
+    : UpdateActivity<bool>(work, logger)
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, UpdateInput input)
+    protected override UpdateStep Step => UpdateSteps.Verify;
+
+    protected override async Task<bool> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
-        var ct = CancellationToken.None;
-        await work.StepAsync(input.TaskId, TaskSteps.Verify, 85, ct);
-        var state = await work.LoadAsync(input, ct);
         await faults.AtAsync(UpdateFaults.BeforeVerify, input.TaskId, ct);
         if (state.Target is { } target)
         {

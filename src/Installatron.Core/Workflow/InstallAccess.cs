@@ -1,7 +1,7 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 
-namespace Installatron.Core.Api;
+namespace Installatron.Core.Workflow;
 
 /// <summary>An install and the account a request acts for.</summary>
 public sealed record InstallInContext(Stored<Install> Install, HostingUser ActingUser, HostingUser Owner);
@@ -32,7 +32,7 @@ public sealed class InstallAccess(UserStore users, InstallStore installs)
         var owner = install.Value.User == acting?.User
             ? acting
             : (await users.GetAsync(install.Value.User, cancellationToken))?.Value
-              ?? throw new ApiRefusal(ErrorCodes.UserNotFound, user is null ? null : "user",
+              ?? throw new Refusal(ErrorCodes.UserNotFound, user is null ? null : "user",
                   $"The owner of install {installId}, '{install.Value.User}', is not in the Installatron Server database.");
 
         return Decide(acting, owner) switch
@@ -53,7 +53,7 @@ public sealed class InstallAccess(UserStore users, InstallStore installs)
     public async Task<HostingUser> RequireUserAsync(string user, CancellationToken cancellationToken)
     {
         var found = (Ids.IsValidUserName(user) ? await users.GetAsync(user, cancellationToken) : null)?.Value
-            ?? throw new ApiRefusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
+            ?? throw new Refusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
         return found.Suspended ? throw Suspended(found) : found;
     }
 
@@ -79,7 +79,7 @@ public sealed class InstallAccess(UserStore users, InstallStore installs)
         || acting.Role == UserRoles.Admin
         || (acting.Role == UserRoles.Reseller && owner.Owner == acting.User);
 
-    public static ApiRefusal Suspended(HostingUser owner) =>
+    public static Refusal Suspended(HostingUser owner) =>
         new(ErrorCodes.InvalidArgumentUser, "user", $"The user '{owner.User}' is suspended and is not authorized to access this data.");
 
     private async Task<Dictionary<string, HostingUser>> OwnersAsync(IEnumerable<string> names, HostingUser? acting, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ public sealed class InstallAccess(UserStore users, InstallStore installs)
         return owners;
     }
 
-    private static ApiRefusal NotFound(string installId) =>
+    private static Refusal NotFound(string installId) =>
         new(ErrorCodes.InstallNotFound, null, $"The install '{installId}' was not found.");
 }
 

@@ -1,6 +1,6 @@
-namespace Installatron.Core.Sites;
+namespace Installatron.Core.Domain;
 
-/// <summary>What an application's packages must hold (see <see cref="PackageLayoutReader"/>).</summary>
+/// <summary>What an application's packages must hold (read by <c>Sites.PackageLayoutReader</c>).</summary>
 public static class PackageKinds
 {
     /// <summary>WordPress core: <c>wp-includes/version.php</c> and <c>wp-admin/</c>, at the top or in one top folder.</summary>
@@ -23,9 +23,3 @@ public static class PackageKinds
 /// schema version it needs (<c>$wp_db_version</c>).
 /// </summary>
 public sealed record PackageLayout(string Kind, string Root, string VersionFile = "", string Version = "", string DbVersion = "");
-
-/// <summary>A package whose layout does not fit its application; <see cref="Problem"/> says what was found where.</summary>
-public sealed class PackageLayoutException(string problem) : SiteFilesException($"The package {problem}.")
-{
-    public string Problem { get; } = problem;
-}

@@ -1,7 +1,7 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 
-namespace Installatron.Core.Api;
+namespace Installatron.Core.Workflow;
 
 /// <summary>An update request that passed every check the edge can make.</summary>
 public sealed record ValidatedUpdate(
@@ -45,7 +45,7 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
 
         if (!Applications.HasPluginsAndThemes(install.Application))
         {
-            throw RequestFields.Invalid(field, $"applies to WordPress only; {install.Application} has no {kind}s");
+            throw Refusal.InvalidArgument(field, $"applies to WordPress only; {install.Application} has no {kind}s");
         }
 
         if (requested.Count == 0)
@@ -56,7 +56,7 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
         var unknown = requested.FirstOrDefault(id => !items.Any(item => idOf(item) == id));
         if (unknown is not null)
         {
-            throw RequestFields.Invalid(field,
+            throw Refusal.InvalidArgument(field,
                 $"names '{unknown}', which is not a {kind} of this install (its {kind}s: {string.Join(", ", items.Select(idOf))})");
         }
 

@@ -1,8 +1,9 @@
-namespace Installatron.Core.Api;
+namespace Installatron.Core.Domain;
 
 /// <summary>
-/// Every errcode this API answers with, and its HTTP status. The seed's codes come first, spelled exactly as the
-/// seed spells them; the rest are this product's own, documented in docs/api.md and the OpenAPI document.
+/// Every errcode the product answers with. The seed's codes come first, spelled exactly as the seed spells them; the
+/// rest are this product's own, documented in docs/api.md and the OpenAPI document. Their HTTP statuses are the API's
+/// business (<c>Api.ErrorStatuses</c>); below the API an errcode travels in a <see cref="Refusal"/>.
 /// </summary>
 public static class ErrorCodes
 {
@@ -55,57 +56,12 @@ public static class ErrorCodes
     public const string CatalogSyncOff = "catalog_sync_off";
     public const string FailedDatabaseUpgrade = "failed_database_upgrade";
     public const string FailedSiteConfig = "failed_site_config";
-    public const string FailedDatabaseHost = Databases.DatabaseErrors.Host;
-    public const string FailedDatabaseLogin = Databases.DatabaseErrors.Login;
-    public const string FailedDatabaseTable = Databases.DatabaseErrors.Table;
-    public const string FailedDatabaseDump = Databases.DatabaseErrors.Dump;
-    public const string FailedDatabaseQuery = Databases.DatabaseErrors.Query;
+    public const string FailedDatabaseHost = "failed_database_host";
+    public const string FailedDatabaseLogin = "failed_database_login";
+    public const string FailedDatabaseTable = "failed_database_table";
+    public const string FailedDatabaseDump = "failed_database_dump";
+    public const string FailedDatabaseQuery = "failed_database_query";
     public const string InternalError = "internal_error";
-
-    private static readonly Dictionary<string, int> Statuses = new(StringComparer.Ordinal)
-    {
-        [CompleteDryrun] = 200,
-        [InvalidArgumentVersion] = 400,
-        [InvalidArgumentVersionNoupdate] = 400,
-        [InvalidArgumentVersionManualupdate] = 400,
-        [InvalidArgumentVersionUnmetrequirements] = 400,
-        [InvalidApiKey] = 403,
-        [InvalidArgumentUser] = 403,
-        [InstallNotFound] = 404,
-        [UserNotFound] = 404,
-        [FailedWebsiteVhost] = 500,
-        [FailedFilesystemDirectory] = 500,
-        [FailedFilesystemHost] = 500,
-        [FailedFilesystemLogin] = 500,
-        [FailedFilesystemOndemand] = 500,
-        [FailedFilesystemPermission] = 500,
-        [FailedFilesystemQuota] = 500,
-        [InvalidRequestBody] = 400,
-        [UnknownArgument] = 400,
-        [ApplicationNotFound] = 404,
-        [RouteNotFound] = 404,
-        [UserExists] = 409,
-        [InstallExists] = 409,
-        [VersionExists] = 409,
-        [ConcurrentModification] = 409,
-        [UpdateInProgress] = 409,
-        [TaskNotFound] = 404,
-        [FailedBackup] = 500,
-        [FailedUpdate] = 500,
-        [FailedVerify] = 500,
-        [FailedHealthCheck] = 500,
-        [FailedRevert] = 500,
-        [FailedCatalogSource] = 500,
-        [CatalogSyncOff] = 409,
-        [FailedDatabaseUpgrade] = 500,
-        [FailedSiteConfig] = 500,
-        [FailedDatabaseHost] = 500,
-        [FailedDatabaseLogin] = 500,
-        [FailedDatabaseTable] = 500,
-        [FailedDatabaseDump] = 500,
-        [FailedDatabaseQuery] = 500,
-        [InternalError] = 500,
-    };
 
     /// <summary>The seed's errcodes, for the tests that check the table covers each of them.</summary>
     public static IReadOnlyList<string> SeedCodes =>
@@ -115,14 +71,6 @@ public static class ErrorCodes
         FailedWebsiteVhost, FailedFilesystemDirectory, FailedFilesystemHost, FailedFilesystemLogin,
         FailedFilesystemOndemand, FailedFilesystemPermission, FailedFilesystemQuota,
     ];
-
-    public static IReadOnlyDictionary<string, int> Table => Statuses;
-
-    /// <summary>The HTTP status of an errcode; any <c>invalid_argument_{field}</c> not listed is a 400.</summary>
-    public static int StatusOf(string errcode) =>
-        Statuses.TryGetValue(errcode, out var status) ? status
-        : errcode.StartsWith(InvalidArgumentPrefix, StringComparison.Ordinal) ? 400
-        : throw new ArgumentException($"Unknown errcode '{errcode}'.", nameof(errcode));
 
     /// <summary><c>invalid_argument_{field}</c>: the errcode for a bad value of a parameter without a code of its own.</summary>
     public static string InvalidArgument(string field) => IsFieldName(field)

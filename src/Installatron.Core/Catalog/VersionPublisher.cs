@@ -2,65 +2,17 @@ using System.Security.Cryptography;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
-using Microsoft.AspNetCore.Http;
 
-namespace Installatron.Core.Api;
+namespace Installatron.Core.Catalog;
 
 /// <summary>
-/// Publishes an application version: checks the metadata and the package (a zip whose entries all stay inside
-/// the site), hashes it while spooling it to a temporary file (never to memory), then stores both.
+/// Publishes an application version, however it arrives (an upload, the catalog sync): checks the package (a zip
+/// whose entries all stay inside the site, shaped as its application ships it), hashes it while spooling it to a
+/// temporary file (never to memory), then stores both.
 /// </summary>
 public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
 {
     public const long MaxPackageBytes = 512L * 1024 * 1024;
-
-    private static readonly IReadOnlyList<string> Parameters = ["version", "branch", "upgrade_from", "requirements", "package"];
-
-    public async Task<CatalogVersion> PublishAsync(string application, HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!Ids.IsValidApplicationId(application))
-        {
-            throw RequestFields.Invalid("application", "must be 1 to 80 lowercase letters, digits, '-' or '_'");
-        }
-
-        if (!request.HasFormContentType)
-        {
-            throw new ApiRefusal(ErrorCodes.InvalidRequestBody, null,
-                "Publish a version as multipart/form-data with the fields version, branch, upgrade_from, requirements and the file package.");
-        }
-
-        var fields = await RequestFields.ReadAsync(request, cancellationToken);
-        fields.RejectUnknown(Parameters);
-        var versionText = fields.RequiredString("version");
-        if (!AppVersion.TryParse(versionText, out var version))
-        {
-            throw new ApiRefusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{versionText}' is not a version.");
-        }
-
-        var rules = fields.Json<List<UpgradeRule>>("upgrade_from") ?? [UpgradeRule.AutoFromAnything];
-        if (rules.Any(r => r is null || !AppVersion.IsValidPattern(r.From ?? "") || !UpgradeModes.Rules.Contains(r.Mode)))
-        {
-            throw RequestFields.Invalid("upgrade_from",
-                "must be a JSON array of {\"from\": \"*\" | \"6.*\" | \"6.7.2\", \"mode\": \"auto\" | \"manual\"}");
-        }
-
-        var requirements = fields.Json<Requirements>("requirements") ?? new Requirements();
-        if (new[] { requirements.PhpMin, requirements.PhpMax, requirements.MysqlMin, requirements.MariadbMin }
-            .Any(v => v is null || (v.Length > 0 && !AppVersion.TryParse(v, out _))))
-        {
-            throw RequestFields.Invalid("requirements", "must be a JSON object of versions: php_min, php_max, mysql_min, mariadb_min");
-        }
-
-        var file = fields.Files?.GetFile("package")
-            ?? throw RequestFields.Invalid("package", "is required: the version's zip package as a file part");
-        if (file.Length == 0 || file.Length > MaxPackageBytes)
-        {
-            throw RequestFields.Invalid("package", $"must be a zip file of 1 byte to {MaxPackageBytes} bytes");
-        }
-
-        await using var package = file.OpenReadStream();
-        return await PublishAsync(new VersionDraft(application, version, fields.String("branch"), rules, requirements), package, cancellationToken);
-    }
 
     /// <summary>Publishes a checked draft with its package, read once from <paramref name="package"/>.</summary>
     public async Task<CatalogVersion> PublishAsync(VersionDraft draft, Stream package, CancellationToken cancellationToken)
@@ -68,7 +20,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
         var existing = await catalog.ListVersionsAsync(draft.Application, cancellationToken);
         if (existing.FirstOrDefault(v => v.ParsedVersion.Equals(draft.Version)) is { } same)
         {
-            throw new ApiRefusal(ErrorCodes.VersionExists, "version", $"{draft.Application} {same.Version} is already published.");
+            throw new Refusal(ErrorCodes.VersionExists, "version", $"{draft.Application} {same.Version} is already published.");
         }
 
         var spool = Path.Combine(Path.GetTempPath(), $"installatron-package-{Guid.NewGuid():N}.zip");
@@ -86,7 +38,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
                     size += read;
                     if (size > MaxPackageBytes)
                     {
-                        throw RequestFields.Invalid("package", $"must be a zip file of at most {MaxPackageBytes} bytes");
+                        throw Refusal.InvalidArgument("package", $"must be a zip file of at most {MaxPackageBytes} bytes");
                     }
 
                     hash.AppendData(buffer, 0, read);
@@ -132,7 +84,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
         }
         catch (InvalidPackageException e)
         {
-            throw new ApiRefusal(ErrorCodes.InvalidArgument("package"), "package", e.Message);
+            throw new Refusal(ErrorCodes.InvalidArgument("package"), "package", e.Message);
         }
     }
 }

@@ -1,7 +1,7 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 
-namespace Installatron.Core.Api;
+namespace Installatron.Core.Catalog;
 
 /// <summary>
 /// Checks, at publish time, that a package is shaped as its application is shipped (<see cref="PackageLayoutReader"/>)
@@ -32,5 +32,5 @@ public static class PackageLayoutCheck
         return layout;
     }
 
-    private static ApiRefusal Refusal(string message) => new(ErrorCodes.InvalidArgument("package"), "package", message);
+    private static Refusal Refusal(string message) => new(ErrorCodes.InvalidArgument("package"), "package", message);
 }

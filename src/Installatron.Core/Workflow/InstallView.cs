@@ -1,7 +1,7 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 
-namespace Installatron.Core.Api;
+namespace Installatron.Core.Workflow;
 
 /// <summary>An install as <c>data</c> shows it: the stored row plus the availability fields computed from the catalog.</summary>
 public sealed class InstallView(CatalogStore catalog)

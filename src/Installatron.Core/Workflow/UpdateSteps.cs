@@ -1,0 +1,33 @@
+using Installatron.Core.Domain;
+
+namespace Installatron.Core.Workflow;
+
+/// <summary>Task names are stored in orchestration history: never rename one after it has run.</summary>
+public static class TaskNames
+{
+    public const string UpdateInstall = "UpdateInstallOrchestration";
+    public const string Preflight = "UpdatePreflight";
+    public const string Backup = "UpdateBackup";
+    public const string Apply = "UpdateApply";
+    public const string Verify = "UpdateVerify";
+    public const string HealthCheck = "UpdateHealthCheck";
+    public const string Revert = "UpdateRevert";
+    public const string Finalize = "UpdateFinalize";
+}
+
+/// <summary>One step of an update: its activity's name in history, the step the task shows, the progress it starts at.</summary>
+public sealed record UpdateStep(string TaskName, string Name, int Progress);
+
+/// <summary>The update's steps in order: the one table the orchestrator, the activities and the task row share.</summary>
+public static class UpdateSteps
+{
+    public static readonly UpdateStep Preflight = new(TaskNames.Preflight, TaskSteps.Preflight, 5);
+    public static readonly UpdateStep Backup = new(TaskNames.Backup, TaskSteps.Backup, 10);
+    public static readonly UpdateStep Apply = new(TaskNames.Apply, TaskSteps.Apply, 40);
+    public static readonly UpdateStep Verify = new(TaskNames.Verify, TaskSteps.Verify, 85);
+    public static readonly UpdateStep Health = new(TaskNames.HealthCheck, TaskSteps.Health, 90);
+    public static readonly UpdateStep Revert = new(TaskNames.Revert, TaskSteps.Revert, 90);
+    public static readonly UpdateStep Finalize = new(TaskNames.Finalize, TaskSteps.Finalize, 95);
+
+    public static readonly IReadOnlyList<UpdateStep> All = [Preflight, Backup, Apply, Verify, Health, Revert, Finalize];
+}

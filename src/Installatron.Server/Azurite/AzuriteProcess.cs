@@ -47,12 +47,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>True when this is an Azurite an earlier server left running, not one this server started.</summary>
     public bool Reused { get; }
 
-    public string ConnectionString =>
+    public string ConnectionString => ConnectionStringFor(Ports);
+
+    /// <summary>The connection string of an Azurite on <paramref name="ports"/> of 127.0.0.1.</summary>
+    public static string ConnectionStringFor(AzuritePorts ports) =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         $"AccountKey={DevelopmentAccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{Ports.Blob}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{Ports.Queue}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{Ports.Table}/devstoreaccount1;";
+        $"BlobEndpoint=http://127.0.0.1:{ports.Blob}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{ports.Queue}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{ports.Table}/devstoreaccount1;";
 
     /// <summary>Starts Azurite; <paramref name="location"/> null keeps everything in memory (tests).</summary>
     /// <param name="ports">The ports to listen on (default: free ones).</param>

@@ -36,6 +36,7 @@ public static class InstallatronServer
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseBadRequestEnvelope()));
         var options = ServerOptions.Load(configuration);
+        builder.Services.AddInstallatronTelemetry(configuration);
         AzuriteProcess? azurite = null;
         if (string.IsNullOrEmpty(configuration[StorageAccount.SettingName]) && !configuration.GetSection(StorageAccount.SettingName).GetChildren().Any())
         {

@@ -52,6 +52,13 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
+    public void HostJson_TelemetryModeOpenTelemetry_AsTheWorkerExports()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")));
+        Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
+    }
+
+    [Fact]
     public void HostJson_NoRoutePrefix_RoutesAreTheSeeds()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")));
@@ -129,7 +136,7 @@ public sealed class FunctionsAppTests
         return context.Request;
     }
 
-    /// <summary>The container the Functions app builds (<c>AddInstallatronCore</c>), over the shared Azurite with the demo data.</summary>
+    /// <summary>The container the Functions app builds (<c>AddInstallatronFunctions</c>), over the shared Azurite with the demo data.</summary>
     private static async Task<ServiceProvider> BuildServicesAsync()
     {
         var azurite = await SharedAzurite.GetAsync();
@@ -138,10 +145,11 @@ public sealed class FunctionsAppTests
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Installatron:Key"] = ApiServer.Key,
             ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
+            [FunctionsOptions.AutoUpdateScheduleSetting] = FunctionsOptions.DefaultAutoUpdateSchedule,
         }).Build();
         var services = new ServiceCollection()
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddInstallatronCore(configuration)
+            .AddInstallatronFunctions(configuration)
             .AddSingleton<DemoData>()
             .BuildServiceProvider();
         await services.GetRequiredService<DemoData>().EnsureAsync(TestIds.NewTempDirectory(), CancellationToken.None);

@@ -190,11 +190,17 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>Runs a program to its end and returns its exit code and everything it printed.</summary>
     /// <exception cref="TimeoutException">It ran longer than <paramref name="timeout"/> (it is then killed).</exception>
     public static async Task<ProcessResult> RunAsync(
-        string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null, CancellationToken cancellationToken = default)
+        string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var argumentList = arguments.ToList();
         var commandLine = string.Join(' ', [program, .. argumentList]);
-        await using var child = Start(program, argumentList, new ChildProcessOptions { WorkingDirectory = workingDirectory, StopGrace = TimeSpan.Zero });
+        await using var child = Start(program, argumentList, new ChildProcessOptions
+        {
+            WorkingDirectory = workingDirectory,
+            Environment = environment ?? new Dictionary<string, string?>(),
+            StopGrace = TimeSpan.Zero,
+        });
         try
         {
             var exitCode = await child.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);

@@ -97,12 +97,7 @@ public sealed partial class ServerAzuriteTests(ITestOutputHelper output)
         "--Logging:LogLevel:Installatron", "Information",
     ];
 
-    private static HttpClient Client(Uri baseAddress)
-    {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add("X-API-KEY", ApiServer.Key);
-        return client;
-    }
+    private static HttpClient Client(Uri baseAddress) => ApiClient.Create(baseAddress, timeout: TimeSpan.FromSeconds(30));
 
     private static async Task<int> AzuritePidAsync(ServerProcess server)
     {

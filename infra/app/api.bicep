@@ -47,6 +47,9 @@ param apiKey2SecretUri string
 @description('NCRONTAB schedule (six fields) of the automatic-update sweep.')
 param autoUpdateSchedule string = '0 0 */6 * * *'
 
+@description('NCRONTAB schedule (six fields) of the catalog sync.')
+param catalogSyncSchedule string = '0 30 */12 * * *'
+
 @description('Maximum number of instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -129,6 +132,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
       INSTALLATRON_AUTOUPDATE_SCHEDULE: autoUpdateSchedule
+      INSTALLATRON_CATALOGSYNC_SCHEDULE: catalogSyncSchedule
     }
   }
 

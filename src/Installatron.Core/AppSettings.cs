@@ -36,6 +36,7 @@ public static class AppSettings
         new("Installatron__SyncWaitSeconds", SettingUse.Optional, "Seconds a synchronous update is waited for before answering 202 with the task (default 180, under Azure's 230 s limit)."),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingUse.SetByBicep, "Application Insights, read by the Functions host and by the worker's OpenTelemetry exporter (no telemetry is exported when it is empty)."),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingUse.SetByBicep, "Entra ID authentication for Application Insights (local auth is disabled): 'ClientId=<guid>;Authorization=AAD'."),
+        new("INSTALLATRON_CATALOGSYNC_SCHEDULE", SettingUse.SetByBicep, "Functions app: NCRONTAB schedule (six fields) of the catalog sync, e.g. '0 30 */12 * * *'; read by the timer trigger as %INSTALLATRON_CATALOGSYNC_SCHEDULE%."),
         new("INSTALLATRON_AUTOUPDATE_SCHEDULE", SettingUse.SetByBicep, "Functions app: NCRONTAB schedule (six fields) of the automatic-update sweep, e.g. '0 0 */6 * * *'; a flat name because the timer trigger reads it as %INSTALLATRON_AUTOUPDATE_SCHEDULE%."),
         new("Installatron__DataPath", SettingUse.LocalOnly, "Standalone server: folder for Azurite's data, the demo sites and the development key (default: .data in the repository)."),
         new("Installatron__DemoData", SettingUse.LocalOnly, "Standalone server: 'false' to start without the seed's demo user, install and catalog."),
@@ -46,7 +47,7 @@ public static class AppSettings
         new("Installatron__CatalogSyncNewBranch", SettingUse.Optional, "upgrade_from mode the catalog sync gives a release from versions of another branch: auto, manual (default) or none. Same branch is always auto."),
         new("Installatron__CatalogSyncPlugins", SettingUse.Optional, "Plugin slugs the catalog sync follows besides those the installs have (comma separated)."),
         new("Installatron__CatalogSyncThemes", SettingUse.Optional, "Theme slugs the catalog sync follows besides those the installs have (comma separated)."),
-        new("Installatron__CatalogSyncMinutes", SettingUse.LocalOnly, "Standalone server: minutes between catalog syncs (default 720; 0 turns them off). The Functions app syncs every 12 hours."),
+        new("Installatron__CatalogSyncMinutes", SettingUse.LocalOnly, "Standalone server: minutes between catalog syncs (default 720; 0 turns them off). The Functions app syncs on INSTALLATRON_CATALOGSYNC_SCHEDULE."),
         new("Installatron__ToolRoot", SettingUse.LocalOnly, "Standalone server: folder with package-lock.json for Azurite (default: the repository root)."),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", SettingUse.LocalOnly, "Standalone server: an OpenTelemetry collector (OTLP); traces, metrics and logs are exported there when it is set (OTEL_EXPORTER_OTLP_PROTOCOL and the other standard OTEL_ variables apply)."),
     ];

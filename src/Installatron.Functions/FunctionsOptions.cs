@@ -21,12 +21,22 @@ public sealed class FunctionsOptions
 
     public const string DefaultAutoUpdateSchedule = "0 0 */6 * * *";
 
+    /// <summary>The catalog sync timer's NCRONTAB schedule (a flat name, as <see cref="AutoUpdateScheduleSetting"/>).</summary>
+    public const string CatalogSyncScheduleSetting = "INSTALLATRON_CATALOGSYNC_SCHEDULE";
+
+    public const string CatalogSyncScheduleExpression = "%" + CatalogSyncScheduleSetting + "%";
+
+    public const string DefaultCatalogSyncSchedule = "0 30 */12 * * *";
+
     public const string ApplicationInsightsConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     public const string ApplicationInsightsAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
     [ConfigurationKeyName(AutoUpdateScheduleSetting)]
     public string AutoUpdateSchedule { get; set; } = "";
+
+    [ConfigurationKeyName(CatalogSyncScheduleSetting)]
+    public string CatalogSyncSchedule { get; set; } = "";
 
     /// <summary>Where telemetry goes (Application Insights); none is sent when it is empty.</summary>
     [ConfigurationKeyName(ApplicationInsightsConnectionStringSetting)]
@@ -61,10 +71,17 @@ public sealed class FunctionsOptionsValidator : IValidateOptions<FunctionsOption
     public ValidateOptionsResult Validate(string? name, FunctionsOptions options)
     {
         var failures = new List<string>();
-        if (!IsSixFieldCron(options.AutoUpdateSchedule))
+        foreach (var (setting, schedule, example) in new[]
         {
-            failures.Add($"{FunctionsOptions.AutoUpdateScheduleSetting} must be an NCRONTAB schedule of six fields (second minute hour day month " +
-                $"day-of-week), e.g. '{FunctionsOptions.DefaultAutoUpdateSchedule}' for every 6 hours; '{options.AutoUpdateSchedule}' is not.");
+            (FunctionsOptions.AutoUpdateScheduleSetting, options.AutoUpdateSchedule, FunctionsOptions.DefaultAutoUpdateSchedule),
+            (FunctionsOptions.CatalogSyncScheduleSetting, options.CatalogSyncSchedule, FunctionsOptions.DefaultCatalogSyncSchedule),
+        })
+        {
+            if (!IsSixFieldCron(schedule))
+            {
+                failures.Add($"{setting} must be an NCRONTAB schedule of six fields (second minute hour day month day-of-week), " +
+                    $"e.g. '{example}'; '{schedule}' is not.");
+            }
         }
 
         if (options.ApplicationInsightsConnectionString.Length > 0

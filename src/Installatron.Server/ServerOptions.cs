@@ -35,6 +35,9 @@ public sealed class ServerOptions
     /// <summary>Minutes between automatic-update sweeps; 0 turns them off.</summary>
     public int AutoUpdateMinutes { get; set; } = 360;
 
+    /// <summary>Minutes between catalog syncs; 0 turns them off.</summary>
+    public int CatalogSyncMinutes { get; set; } = 720;
+
     /// <summary>
     /// The options as the server will see them, checked now: the server needs its data folder and Azurite before its
     /// container exists. The container validates the same options again at start (<c>ValidateOnStart</c>).
@@ -96,9 +99,12 @@ public sealed partial class ServerOptionsValidator : IValidateOptions<ServerOpti
             failures.Add($"Installatron:DurableLockTimeout must be a time span from {DurableRuntimeSettings.MinimumLockTimeout} to 01:00:00; {options.DurableLockTimeout:c} is not.");
         }
 
-        if (options.AutoUpdateMinutes is < 0 or > 525_600)
+        foreach (var (setting, minutes) in new[] { ("AutoUpdateMinutes", options.AutoUpdateMinutes), ("CatalogSyncMinutes", options.CatalogSyncMinutes) })
         {
-            failures.Add($"Installatron:AutoUpdateMinutes must be a number of minutes from 0 (off) to 525600 (a year); {options.AutoUpdateMinutes} is not.");
+            if (minutes is < 0 or > 525_600)
+            {
+                failures.Add($"Installatron:{setting} must be a number of minutes from 0 (off) to 525600 (a year); {minutes} is not.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

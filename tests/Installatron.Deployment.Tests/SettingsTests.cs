@@ -33,20 +33,28 @@ public sealed partial class SettingsTests
         }
     }
 
-    [Fact]
-    public void AutoUpdateSchedule_TimerBicepAndSampleAgreeAndTheValueIsValid()
+    /// <summary>Each Functions timer: the function, its setting, its default, and the Bicep parameter that sets it.</summary>
+    public static TheoryData<Type, string, string, string, string> Timers => new()
     {
-        var timer = typeof(AutoUpdateFunctions).GetMethod(nameof(AutoUpdateFunctions.Run))!.GetParameters()
-            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).Single(a => a is not null)!;
-        Assert.Equal($"%{FunctionsOptions.AutoUpdateScheduleSetting}%", timer.Schedule);
-        Assert.Equal(SettingUse.SetByBicep, AppSettings.All.Single(s => s.Name == FunctionsOptions.AutoUpdateScheduleSetting).Use);
+        { typeof(AutoUpdateFunctions), nameof(AutoUpdateFunctions.Run), FunctionsOptions.AutoUpdateScheduleSetting, FunctionsOptions.DefaultAutoUpdateSchedule, "autoUpdateSchedule" },
+        { typeof(CatalogSyncFunctions), nameof(CatalogSyncFunctions.Timer), FunctionsOptions.CatalogSyncScheduleSetting, FunctionsOptions.DefaultCatalogSyncSchedule, "catalogSyncSchedule" },
+    };
 
-        var bicepDefault = Regex.Match(Repository.ReadFile("infra/app/api.bicep"), @"param autoUpdateSchedule string = '(?<value>[^']+)'").Groups["value"].Value;
+    [Theory]
+    [MemberData(nameof(Timers))]
+    public void TimerSchedule_FromItsSettingAndTheBicepSampleAndDefaultAgree(Type functions, string method, string setting, string defaultSchedule, string bicepParameter)
+    {
+        var timer = functions.GetMethod(method)!.GetParameters()
+            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).Single(a => a is not null)!;
+        Assert.Equal($"%{setting}%", timer.Schedule);
+        Assert.Equal(SettingUse.SetByBicep, AppSettings.All.Single(s => s.Name == setting).Use);
+
+        var bicepDefault = Regex.Match(Repository.ReadFile("infra/app/api.bicep"), $@"param {bicepParameter} string = '(?<value>[^']+)'").Groups["value"].Value;
+        Assert.Contains($"{setting}: {bicepParameter}", Repository.ReadFile("infra/app/api.bicep"));
         using var sample = JsonDocument.Parse(Repository.ReadFile("local.settings.sample.json"));
-        var sampleValue = sample.RootElement.GetProperty("Values").GetProperty(FunctionsOptions.AutoUpdateScheduleSetting).GetString();
-        Assert.Equal(FunctionsOptions.DefaultAutoUpdateSchedule, bicepDefault);
-        Assert.Equal(FunctionsOptions.DefaultAutoUpdateSchedule, sampleValue);
-        var options = new FunctionsOptions { AutoUpdateSchedule = bicepDefault };
+        Assert.Equal(defaultSchedule, bicepDefault);
+        Assert.Equal(defaultSchedule, sample.RootElement.GetProperty("Values").GetProperty(setting).GetString());
+        var options = new FunctionsOptions { AutoUpdateSchedule = FunctionsOptions.DefaultAutoUpdateSchedule, CatalogSyncSchedule = FunctionsOptions.DefaultCatalogSyncSchedule };
         Assert.True(new FunctionsOptionsValidator().Validate(null, options).Succeeded);
     }
 
@@ -77,7 +85,7 @@ public sealed partial class SettingsTests
         var expected = new[]
         {
             "AzureWebJobsStorage", "Installatron__Key", "Installatron__Key2", "Installatron__TablePrefix", "FUNCTIONS_WORKER_RUNTIME",
-            FunctionsOptions.AutoUpdateScheduleSetting,
+            FunctionsOptions.AutoUpdateScheduleSetting, FunctionsOptions.CatalogSyncScheduleSetting,
         };
         Assert.Empty(expected.Except(values));
         Assert.Empty(values.Except(AppSettings.All.Select(s => s.Name)).Except(["FUNCTIONS_WORKER_RUNTIME"]));

@@ -150,6 +150,7 @@ public sealed class FunctionsAppTests
             ["Installatron:Key"] = ApiServer.Key,
             ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
             [FunctionsOptions.AutoUpdateScheduleSetting] = FunctionsOptions.DefaultAutoUpdateSchedule,
+            [FunctionsOptions.CatalogSyncScheduleSetting] = FunctionsOptions.DefaultCatalogSyncSchedule,
         }).Build();
         var services = new ServiceCollection()
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))

@@ -13,6 +13,7 @@ public sealed class OpenApiContractTests
         ["revert"] = true, ["backup"] = true, ["background"] = true, ["automatic"] = false, ["plugins"] = null, ["themes"] = null,
         ["backup_id"] = null, ["applied"] = new JsonArray(), ["errcode"] = null, ["message"] = "Queued.", ["idempotency_key"] = null,
         ["time_created"] = 1, ["time_started"] = 2, ["time_updated"] = 3, ["time_completed"] = 0, ["is_finished"] = false,
+        ["core_integrity"] = null,
     };
 
     private static string Envelope(JsonNode? data, int status = 200, string? errcode = null) => new JsonObject

@@ -65,6 +65,7 @@ public sealed class TelemetryTests
     [Theory]
     [InlineData("INSTALLATRON_AUTOUPDATE_SCHEDULE", "0 */6 * * *", "INSTALLATRON_AUTOUPDATE_SCHEDULE must be an NCRONTAB schedule of six fields")]
     [InlineData("INSTALLATRON_AUTOUPDATE_SCHEDULE", "", "INSTALLATRON_AUTOUPDATE_SCHEDULE must be an NCRONTAB schedule of six fields")]
+    [InlineData("INSTALLATRON_CATALOGSYNC_SCHEDULE", "every 12 hours", "INSTALLATRON_CATALOGSYNC_SCHEDULE must be an NCRONTAB schedule of six fields")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Authorization=Basic", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be 'Authorization=AAD'")]
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "https://example.com", "APPLICATIONINSIGHTS_CONNECTION_STRING must be an Application Insights connection string")]
     public void Functions_BadSetting_WorkerDoesNotStartAndSaysWhich(string setting, string value, string message)
@@ -81,6 +82,7 @@ public sealed class TelemetryTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [FunctionsOptions.AutoUpdateScheduleSetting] = FunctionsOptions.DefaultAutoUpdateSchedule,
+            [FunctionsOptions.CatalogSyncScheduleSetting] = FunctionsOptions.DefaultCatalogSyncSchedule,
             ["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true",
         });
         builder.Configuration.AddInMemoryCollection(settings);

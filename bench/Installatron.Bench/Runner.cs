@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using Installatron.Processes;
 
 namespace Installatron.Bench;
 
@@ -55,7 +56,7 @@ public sealed class Runner(string workDirectory)
     {
         Console.Error.WriteLine($"  {phase} ...");
         var dll = Assembly.GetExecutingAssembly().Location;
-        var (output, _) = await RunAsync("dotnet", [dll, "phase", phase, .. args]);
+        var output = (await RunAsync("dotnet", [dll, "phase", phase, .. args])).StandardOutput;
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
         var result = JsonSerializer.Deserialize<PhaseResult>(last) ?? throw new InvalidOperationException($"No result from {phase}.");
         Console.Error.WriteLine($"    {result.Seconds:N2} s, peak RSS {result.PeakRssMb:N0} MB: {result.Note}");
@@ -82,23 +83,6 @@ public sealed class Runner(string workDirectory)
         }
     }
 
-    private static async Task<(string Output, int ExitCode)> RunAsync(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}:\n{await error}");
-        }
-
-        return (await output, process.ExitCode);
-    }
+    private static async Task<ProcessResult> RunAsync(string file, string[] args) =>
+        (await ChildProcess.RunAsync(file, args, TimeSpan.FromHours(1))).EnsureSuccess();
 }

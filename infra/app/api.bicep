@@ -44,6 +44,12 @@ param apiKeySecretUri string
 @description('Versionless Key Vault secret URI of the secondary API key.')
 param apiKey2SecretUri string
 
+@description('NCRONTAB schedule (six fields) of the automatic-update sweep.')
+param autoUpdateSchedule string = '0 0 */6 * * *'
+
+@description('NCRONTAB schedule (six fields) of the catalog sync.')
+param catalogSyncSchedule string = '0 30 */12 * * *'
+
 @description('Maximum number of instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -125,6 +131,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Installatron__Key2: '@Microsoft.KeyVault(SecretUri=${apiKey2SecretUri})'
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      INSTALLATRON_AUTOUPDATE_SCHEDULE: autoUpdateSchedule
+      INSTALLATRON_CATALOGSYNC_SCHEDULE: catalogSyncSchedule
     }
   }
 

@@ -6,11 +6,11 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Installatron.Functions;
 
-/// <summary>The catalog sync from a WordPress.org-style source: every 12 hours, and now through <c>POST /catalog/sync</c>.</summary>
+/// <summary>The catalog sync from a WordPress.org-style source: on <c>INSTALLATRON_CATALOGSYNC_SCHEDULE</c> (the Bicep sets every 12 hours), and now through <c>POST /catalog/sync</c>.</summary>
 public sealed class CatalogSyncFunctions(CatalogSync sync, CatalogApi api)
 {
     [Function("CatalogSyncTimer")]
-    public async Task<CatalogSyncRun?> Timer([TimerTrigger("0 30 */12 * * *")] TimerInfo timer, FunctionContext context) =>
+    public async Task<CatalogSyncRun?> Timer([TimerTrigger(FunctionsOptions.CatalogSyncScheduleExpression)] TimerInfo timer, FunctionContext context) =>
         sync.IsEnabled ? await sync.RunOnceAsync(context.CancellationToken) : null;
 
     [Function("SyncCatalog")]

@@ -1,16 +1,16 @@
-using Installatron.Core;
 using Installatron.Core.Workflow;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
-/// <summary>Installatron's automatic updates on the standalone server: a sweep every <c>Installatron:AutoUpdateMinutes</c>.</summary>
-public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskClient client, IConfiguration configuration, ILogger<AutoUpdateService> logger)
+/// <summary>Installatron's automatic updates on the standalone server: a sweep every <see cref="ServerOptions.AutoUpdateMinutes"/>.</summary>
+public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var minutes = configuration.GetValue($"{InstallatronOptions.Section}:AutoUpdateMinutes", 360);
+        var minutes = options.Value.AutoUpdateMinutes;
         if (minutes <= 0)
         {
             return;

@@ -1,16 +1,16 @@
-using Installatron.Core;
 using Installatron.Core.Api;
 using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
-/// <summary>The catalog sync on the standalone server: every <c>Installatron:CatalogSyncMinutes</c> (default 720; 0 = off).</summary>
-public sealed partial class CatalogSyncService(CatalogSync sync, IConfiguration configuration, ILogger<CatalogSyncService> logger) : BackgroundService
+/// <summary>The catalog sync on the standalone server: every <see cref="ServerOptions.CatalogSyncMinutes"/> (default 720; 0 = off).</summary>
+public sealed partial class CatalogSyncService(CatalogSync sync, IOptions<ServerOptions> options, ILogger<CatalogSyncService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var minutes = configuration.GetValue($"{InstallatronOptions.Section}:CatalogSyncMinutes", 720);
+        var minutes = options.Value.CatalogSyncMinutes;
         if (minutes <= 0 || !sync.IsEnabled)
         {
             return;

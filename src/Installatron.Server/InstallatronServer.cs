@@ -1,16 +1,17 @@
 using Installatron.Core;
 using Installatron.Core.Logging;
 using Installatron.Core.Storage;
+using Installatron.DurableSidecar;
 using Installatron.Server.Azurite;
 using Installatron.Server.Demo;
-using Installatron.Server.Durable;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
 /// <summary>
 /// The standalone host: the API on Kestrel, with its own Azurite when no storage account is configured, a development
-/// key when none is set, the seed's demo data, and the Durable Task runtime (<see cref="DurableRuntime"/>) running the
+/// key when none is set, the seed's demo data, and the Durable Task runtime (Installatron.DurableSidecar) running the
 /// product's orchestrations.
 /// </summary>
 public static class InstallatronServer
@@ -30,17 +31,16 @@ public static class InstallatronServer
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
         {
-            builder.WebHost.UseUrls(ServerSettings.DefaultUrl);
+            builder.WebHost.UseUrls(ServerOptions.DefaultUrl);
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseBadRequestEnvelope()));
-        var settings = ServerSettings.From(configuration);
-        builder.Services.AddSingleton(settings);
-
+        var options = ServerOptions.Load(configuration);
+        builder.Services.AddInstallatronTelemetry(configuration);
         AzuriteProcess? azurite = null;
         if (string.IsNullOrEmpty(configuration[StorageAccount.SettingName]) && !configuration.GetSection(StorageAccount.SettingName).GetChildren().Any())
         {
-            azurite = await AzuriteProcess.StartAsync(settings.ToolRoot, Path.Combine(settings.DataPath, "azurite"), log, cancellationToken);
+            azurite = await AzuriteProcess.StartAsync(options.ToolRoot, Path.Combine(options.DataPath, "azurite"), log, cancellationToken);
             configuration[StorageAccount.SettingName] = azurite.ConnectionString;
         }
 
@@ -49,11 +49,23 @@ public static class InstallatronServer
             var keys = configuration.GetSection(InstallatronOptions.Section);
             if (string.IsNullOrEmpty(keys["Key"]) && string.IsNullOrEmpty(keys["Key2"]))
             {
-                keys["Key"] = DevelopmentKey.LoadOrCreate(settings.DataPath);
+                keys["Key"] = DevelopmentKey.LoadOrCreate(options.DataPath);
+            }
+
+            builder.Services.AddOptions<ServerOptions>()
+                .Bind(configuration.GetSection(ServerOptions.Section))
+                .PostConfigure(ServerOptions.ApplyDefaults)
+                .ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+            if (azurite is not null)
+            {
+                // Registered before the Durable runtime, so stopped after it: the backend lets go of its leases first.
+                builder.Services.AddSingleton(azurite);
+                builder.Services.AddHostedService(provider => new AzuriteLifetime(azurite, provider.GetRequiredService<ILogger<AzuriteLifetime>>()));
             }
 
             builder.Services.AddInstallatronCore(configuration);
-            builder.Services.AddInstallatronDurableRuntime(configuration, registerDurableTasks);
+            builder.Services.AddDurableSidecarRuntime(DurableSettings(configuration, options), registerDurableTasks);
             builder.Services.AddSingleton<DemoData>();
             builder.Services.AddHostedService<AutoUpdateService>();
             builder.Services.AddHostedService<CatalogSyncService>();
@@ -61,15 +73,9 @@ public static class InstallatronServer
             var app = builder.Build();
             app.UseRequestLog();
             app.MapInstallatronRoutes();
-            if (settings.DemoData)
+            if (options.DemoData)
             {
-                await app.Services.GetRequiredService<DemoData>().EnsureAsync(settings.DataPath, cancellationToken);
-            }
-
-            if (azurite is not null)
-            {
-                // After the hosted services (the Durable Task worker, then its sidecar) have stopped.
-                app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
+                await app.Services.GetRequiredService<DemoData>().EnsureAsync(options.DataPath, cancellationToken);
             }
 
             return app;
@@ -85,16 +91,32 @@ public static class InstallatronServer
         }
     }
 
+    private static DurableRuntimeSettings DurableSettings(IConfiguration configuration, ServerOptions options)
+    {
+        var connectionString = configuration[StorageAccount.SettingName];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"The Durable Task runtime of the standalone server needs {StorageAccount.SettingName} as a connection string " +
+                "(Azurite's, when the server starts its own); identity-based settings are for the Functions app.");
+        }
+
+        return new DurableRuntimeSettings(options.TaskHub, connectionString, options.DurableLockTimeout);
+    }
+
     public static void PrintWelcome(WebApplication app, TextWriter output)
     {
-        var settings = app.Services.GetRequiredService<ServerSettings>();
-        var url = app.Urls.FirstOrDefault() ?? ServerSettings.DefaultUrl;
+        var settings = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        var url = app.Urls.FirstOrDefault() ?? ServerOptions.DefaultUrl;
         var generatedKey = Path.Combine(settings.DataPath, "dev-api-key");
         output.WriteLine($"""
 
             Installatron.Server is listening on {url}
               data folder : {settings.DataPath}
               API key     : {(File.Exists(generatedKey) ? $"generated for development, in {generatedKey}" : "the configured Installatron__Key / Installatron__Key2")}
+              storage     : {(app.Services.GetService<AzuriteProcess>() is { } azurite
+                  ? $"Azurite pid {azurite.Pid} ({azurite.Ports}), local development only: see README"
+                  : "the configured AzureWebJobsStorage")}
             """);
         if (settings.DemoData)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Installatron.Core.Databases;
 using Installatron.Databases.Tests.Support;
+using Installatron.Processes;
 
 namespace Installatron.Databases.Tests;
 
@@ -330,7 +331,7 @@ public sealed class MySqlDatabaseTests(MariaDbServer server)
     public async Task TestConnection_WrongPort_FailedDatabaseHost()
     {
         var connection = await server.CreateDatabaseAsync();
-        var closed = connection with { Port = ClosedPort() };
+        var closed = connection with { Port = LoopbackPort.Free() };
 
         var error = await Assert.ThrowsAsync<DatabaseException>(() => new MySqlDatabase(closed).TestConnectionAsync(Ct));
 
@@ -358,12 +359,5 @@ public sealed class MySqlDatabaseTests(MariaDbServer server)
         var error = await Assert.ThrowsAsync<DatabaseException>(() => new MySqlDatabase(connection with { Socket = "/nonexistent/mysql.sock" }).TestConnectionAsync(Ct));
 
         Assert.Equal(DatabaseErrors.Host, error.Errcode);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

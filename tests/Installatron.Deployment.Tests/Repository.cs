@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
+using Installatron.Processes;
 
 namespace Installatron.Deployment.Tests;
 
@@ -15,28 +15,8 @@ public static class Repository
     /// <summary>Runs a program to completion and returns its exit code and everything it printed.</summary>
     public static (int ExitCode, string Output) Run(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in {timeout}.");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var result = ChildProcess.RunAsync(fileName, arguments, timeout, workingDirectory).GetAwaiter().GetResult();
+        return (result.ExitCode, result.Output);
     }
 
     private static string FindRoot()

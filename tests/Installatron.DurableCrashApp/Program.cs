@@ -1,10 +1,10 @@
 // A standalone server hosting a test orchestration, for the integration tests' crash test: it is started, killed
 // with SIGKILL in the middle of the orchestration, and started again. Lines on stdout tell the test where it listens
-// and when its Durable Task worker is connected.
+// (the standalone server's own words) and when its Durable Task worker is connected.
 using System.Diagnostics;
 using Installatron.DurableCrashApp;
+using Installatron.DurableSidecar;
 using Installatron.Server;
-using Installatron.Server.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -22,7 +22,7 @@ app.MapGet("/crash-test/{instanceId}", async (string instanceId, DurableTaskClie
         : Results.NotFound());
 
 await app.StartAsync();
-Console.WriteLine($"LISTENING {app.Urls.First()}");
+Console.WriteLine($"Installatron.Server is listening on {app.Urls.First()}");
 await app.Services.GetRequiredService<SidecarReadiness>().WhenWorkerConnected;
 var sinceProcessStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
 Console.WriteLine($"WORKER_READY {sinceProcessStart.TotalMilliseconds:F0}");

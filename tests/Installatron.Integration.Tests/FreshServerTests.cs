@@ -25,8 +25,7 @@ public sealed class FreshServerTests
             Assert.Contains(DemoData.InstallId, log.ToString());
             Assert.DoesNotContain(key, log.ToString());
 
-            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-            client.DefaultRequestHeaders.Add("X-API-KEY", key);
+            using var client = ApiClient.Create(new Uri(app.Urls.First()), key);
             using var seedExample3 = await client.PostAsync("/installs/exampleaccountname/update",
                 new StringContent("""{"version": "1.1.2"}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(404, (int)seedExample3.StatusCode);

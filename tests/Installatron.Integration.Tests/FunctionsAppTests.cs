@@ -53,6 +53,13 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
+    public void HostJson_TelemetryModeOpenTelemetry_AsTheWorkerExports()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")));
+        Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
+    }
+
+    [Fact]
     public void HostJson_NoRoutePrefix_RoutesAreTheSeeds()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")));
@@ -81,16 +88,16 @@ public sealed class FunctionsAppTests
         // Each of these is answered by the edge, before the Durable client is used.
         DurableTaskClient client = null!;
         var noKey = await functions.Update(Request("""{"dryrun": "input"}""", key: null), DemoData.InstallId, client);
-        AssertEnvelope(noKey, 403, ErrorCodes.InvalidApiKey);
+        AssertEnvelope(noKey, 403, ErrorCodes.InvalidApiKey, $"/installs/{DemoData.InstallId}/update");
 
         var dryrun = await functions.Upgrade(Request("""{"dryrun": "input", "plugin": [], "theme": []}"""), DemoData.InstallId, client);
-        AssertEnvelope(dryrun, 200, ErrorCodes.CompleteDryrun);
+        AssertEnvelope(dryrun, 200, ErrorCodes.CompleteDryrun, $"/installs/{DemoData.InstallId}/upgrade");
 
         var missing = await functions.Update(Request("""{"version": "1.1.2"}"""), "exampleaccountname", client);
-        AssertEnvelope(missing, 404, ErrorCodes.InstallNotFound);
+        AssertEnvelope(missing, 404, ErrorCodes.InstallNotFound, "/installs/exampleaccountname/update");
 
         var manual = await functions.Update(Request("""{"version": "7.0.0"}"""), DemoData.InstallId, client);
-        AssertEnvelope(manual, 400, ErrorCodes.InvalidArgumentVersionManualupdate);
+        AssertEnvelope(manual, 400, ErrorCodes.InvalidArgumentVersionManualupdate, $"/installs/{DemoData.InstallId}/update");
     }
 
     [Fact]
@@ -105,15 +112,19 @@ public sealed class FunctionsAppTests
         Assert.Equal(200, context.Response.StatusCode);
         Assert.StartsWith("application/json", context.Response.ContentType);
         context.Response.Body.Position = 0;
-        using var body = JsonDocument.Parse(context.Response.Body);
+        var text = await new StreamReader(context.Response.Body).ReadToEndAsync();
+        OpenApiContract.AssertValid("GET", $"/installs/{DemoData.InstallId}", 200, text);
+        using var body = JsonDocument.Parse(text);
         Assert.Equal(DemoData.InstallId, body.RootElement.GetProperty("data").GetProperty("id").GetString());
     }
 
-    private static void AssertEnvelope(IActionResult result, int status, string? errcode)
+    /// <summary>The status and errcode, and the envelope as the OpenAPI document describes POST <paramref name="path"/>.</summary>
+    private static void AssertEnvelope(IActionResult result, int status, string? errcode, string path)
     {
-        var envelope = Assert.IsType<ApiResult>(result).Envelope;
-        Assert.Equal(status, envelope.Status);
-        Assert.Equal(errcode, envelope.Errcode);
+        var apiResult = Assert.IsType<ApiResult>(result);
+        Assert.Equal(status, apiResult.Envelope.Status);
+        Assert.Equal(errcode, apiResult.Envelope.Errcode);
+        OpenApiContract.AssertValid("POST", path, status, apiResult.ToString());
     }
 
     private static HttpRequest Request(string body, string? key = ApiServer.Key, string method = "POST")
@@ -130,7 +141,7 @@ public sealed class FunctionsAppTests
         return context.Request;
     }
 
-    /// <summary>The container the Functions app builds (<c>AddInstallatronCore</c>), over the shared Azurite with the demo data.</summary>
+    /// <summary>The container the Functions app builds (<c>AddInstallatronFunctions</c>), over the shared Azurite with the demo data.</summary>
     private static async Task<ServiceProvider> BuildServicesAsync()
     {
         var azurite = await SharedAzurite.GetAsync();
@@ -139,10 +150,12 @@ public sealed class FunctionsAppTests
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Installatron:Key"] = ApiServer.Key,
             ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
+            [FunctionsOptions.AutoUpdateScheduleSetting] = FunctionsOptions.DefaultAutoUpdateSchedule,
+            [FunctionsOptions.CatalogSyncScheduleSetting] = FunctionsOptions.DefaultCatalogSyncSchedule,
         }).Build();
         var services = new ServiceCollection()
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddInstallatronCore(configuration)
+            .AddInstallatronFunctions(configuration)
             .AddSingleton<DemoData>()
             .BuildServiceProvider();
         await services.GetRequiredService<DemoData>().EnsureAsync(TestIds.NewTempDirectory(), CancellationToken.None);

@@ -70,12 +70,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output)
         Directory.Delete(dataPath, recursive: true);
     }
 
-    private static HttpClient Client(Uri baseAddress)
-    {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add("X-API-KEY", ApiServer.Key);
-        return client;
-    }
+    private static HttpClient Client(Uri baseAddress) => ApiClient.Create(baseAddress, timeout: TimeSpan.FromSeconds(30));
 
     private static string AddUploads(string folder, int files, int bytes)
     {

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Installatron.Core.Sites;
+using Installatron.Processes;
 using Installatron.Sites.Tests.Support;
 
 namespace Installatron.Sites.Tests;
@@ -150,10 +151,7 @@ public sealed class SiteBackupTests : IDisposable
     [Fact]
     public async Task CreateAsync_FifoInSite_NeverOpenedStoredEmpty()
     {
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Join(_site, "wp-content/pipe")))
-        {
-            await mkfifo.WaitForExitAsync();
-        }
+        (await ChildProcess.RunAsync("mkfifo", [Path.Join(_site, "wp-content/pipe")], TimeSpan.FromSeconds(30))).EnsureSuccess();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await SiteBackup.CreateAsync(_site, [], _archive, timeout.Token).WaitAsync(timeout.Token);

@@ -7,7 +7,8 @@ namespace Installatron.Core.Storage;
 /// <summary>The tables and the blob container of one deployment, named from <see cref="InstallatronOptions.TablePrefix"/>.</summary>
 public sealed class InstallatronTables
 {
-    private readonly Lazy<Task> _created;
+    private readonly Lock _creating = new();
+    private Task? _created;
 
     public InstallatronTables(StorageAccount account, IOptions<InstallatronOptions> options)
     {
@@ -20,7 +21,6 @@ public sealed class InstallatronTables
         Backups = account.Tables.GetTableClient(prefix + "Backups");
         BackupBlobs = account.Blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + "-backups");
         Packages = account.Blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + "-packages");
-        _created = new Lazy<Task>(CreateAllAsync);
     }
 
     public TableClient Users { get; }
@@ -45,8 +45,23 @@ public sealed class InstallatronTables
 
     public IEnumerable<BlobContainerClient> AllContainers => [Packages, BackupBlobs];
 
-    /// <summary>Creates the tables and the container once per process; safe to await from every request.</summary>
-    public Task EnsureCreatedAsync() => _created.Value;
+    /// <summary>
+    /// Creates the tables and the containers once per process; safe to await from every request. Callers at the same
+    /// time share one attempt; an attempt that failed (storage not reachable yet at a cold start) is not kept: the next
+    /// call tries again.
+    /// </summary>
+    public Task EnsureCreatedAsync()
+    {
+        lock (_creating)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
+                _created = CreateAllAsync();
+            }
+
+            return _created;
+        }
+    }
 
     private async Task CreateAllAsync()
     {

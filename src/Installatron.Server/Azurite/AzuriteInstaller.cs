@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Installatron.Processes;
 
 namespace Installatron.Server.Azurite;
 
@@ -26,22 +26,9 @@ public static class AzuriteInstaller
             }
 
             await log.WriteLineAsync("Installing Azurite from package-lock.json (first run only, about a minute)...");
-            var start = new ProcessStartInfo("npm") { WorkingDirectory = toolRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var npm = Process.Start(start) ?? throw new InvalidOperationException("npm could not be started (is Node.js installed?).");
-            var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
-            await npm.StandardOutput.ReadToEndAsync(cancellationToken);
-            await npm.WaitForExitAsync(cancellationToken);
-            if (npm.ExitCode != 0 || !File.Exists(script))
-            {
-                throw new InvalidOperationException($"npm ci failed (exit {npm.ExitCode}): {await stderr}");
-            }
-
-            return script;
+            var npm = await ChildProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(10), toolRoot, cancellationToken);
+            npm.EnsureSuccess();
+            return File.Exists(script) ? script : throw new InvalidOperationException($"npm ci did not install Azurite at {script}:\n{npm.Output}");
         }
         finally
         {

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Installatron.Core.Databases;
+using Installatron.Processes;
 using MySqlConnector;
 
 namespace Installatron.Databases.Tests.Support;
@@ -14,7 +13,7 @@ namespace Installatron.Databases.Tests.Support;
 /// </summary>
 public sealed class MariaDbServer : IAsyncLifetime
 {
-    private Process? _process;
+    private ChildProcess? _process;
 
     public string Directory { get; } = Path.Join(Path.GetTempPath(), "installatron-db-tests", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
 
@@ -34,25 +33,14 @@ public sealed class MariaDbServer : IAsyncLifetime
         System.IO.Directory.CreateDirectory(data);
         await RunAsync(installDb, ["--no-defaults", "--user=root", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db"]);
 
-        Port = FreePort();
-        var start = new ProcessStartInfo(mariadbd)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+        Port = LoopbackPort.Free();
+        _process = ChildProcess.Start(mariadbd,
+        [
             "--no-defaults", "--user=root", $"--datadir={data}", $"--socket={SocketPath}", $"--port={Port}",
             "--bind-address=127.0.0.1", $"--pid-file={Path.Join(Directory, "mariadbd.pid")}",
             $"--log-error={Path.Join(Directory, "error.log")}", "--skip-name-resolve", "--innodb-buffer-pool-size=64M",
             "--innodb-flush-log-at-trx-commit=2", "--max-allowed-packet=64M",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("mariadbd did not start.");
+        ], new ChildProcessOptions { Name = "mariadbd" });
         try
         {
             await WaitUntilReadyAsync(_process);
@@ -64,19 +52,14 @@ public sealed class MariaDbServer : IAsyncLifetime
         }
     }
 
-    private async Task WaitUntilReadyAsync(Process process)
+    private async Task WaitUntilReadyAsync(ChildProcess process)
     {
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"mariadbd exited with code {process.ExitCode}: {ErrorLogTail()}");
+                throw new InvalidOperationException($"mariadbd exited with code {await process.WaitForExitAsync()}: {ErrorLogTail()}");
             }
 
             try
@@ -114,14 +97,12 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_process is not null)
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            await _process.DisposeAsync();
+            _process = null;
         }
 
-        _process?.Dispose();
-        _process = null;
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -169,23 +150,8 @@ public sealed class MariaDbServer : IAsyncLifetime
         return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(no error log)";
     }
 
-    private static async Task RunAsync(string program, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(program)} failed with code {process.ExitCode}: {await output}\n{await error}");
-        }
-    }
+    private static async Task RunAsync(string program, IEnumerable<string> arguments) =>
+        (await ChildProcess.RunAsync(program, arguments, TimeSpan.FromMinutes(2))).EnsureSuccess();
 
     private static string? FindProgram(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -193,13 +159,6 @@ public sealed class MariaDbServer : IAsyncLifetime
             .Concat(["/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"])
             .Select(directory => Path.Join(directory, name))
             .FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

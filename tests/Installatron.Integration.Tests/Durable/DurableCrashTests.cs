@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Installatron.Core.Storage;
 using Installatron.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -23,12 +24,12 @@ public sealed class DurableCrashTests(ITestOutputHelper output)
         var dataPath = TestIds.NewTempDirectory();
         var logFile = Path.Combine(dataPath, "steps.log");
         var instanceId = "crash-" + taskHub;
-        CrashAppProcess? first = null;
-        CrashAppProcess? second = null;
+        ServerProcess? first = null;
+        ServerProcess? second = null;
         try
         {
             var clock = Stopwatch.StartNew();
-            first = CrashAppProcess.Start(azurite.ConnectionString, taskHub, dataPath, LockTimeout);
+            first = StartCrashApp(azurite.ConnectionString, taskHub, dataPath);
             var firstUrl = await first.Listening.WaitAsync(TimeSpan.FromSeconds(60));
             var firstReady = await first.WorkerReady.WaitAsync(TimeSpan.FromSeconds(60));
             output.WriteLine($"first process: worker ready {firstReady} ms after process start ({clock.ElapsedMilliseconds} ms after spawn)");
@@ -45,7 +46,7 @@ public sealed class DurableCrashTests(ITestOutputHelper output)
             await first.KillAsync();
 
             clock.Restart();
-            second = CrashAppProcess.Start(azurite.ConnectionString, taskHub, dataPath, LockTimeout);
+            second = StartCrashApp(azurite.ConnectionString, taskHub, dataPath);
             var secondUrl = await second.Listening.WaitAsync(TimeSpan.FromSeconds(60));
             var secondReady = await second.WorkerReady.WaitAsync(TimeSpan.FromSeconds(60));
             output.WriteLine($"second process: worker ready {secondReady} ms after process start ({clock.ElapsedMilliseconds} ms after spawn)");
@@ -86,6 +87,19 @@ public sealed class DurableCrashTests(ITestOutputHelper output)
             Directory.Delete(dataPath, recursive: true);
         }
     }
+
+    private static ServerProcess StartCrashApp(string storageConnectionString, string taskHub, string dataPath) =>
+        ServerProcess.StartCrashApp(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Installatron:Key", ApiServer.Key,
+            "--Installatron:TablePrefix", taskHub,
+            "--Installatron:TaskHub", taskHub,
+            "--Installatron:DurableLockTimeout", LockTimeout.ToString("c"),
+            "--Installatron:DataPath", dataPath,
+            "--Installatron:DemoData", "false",
+            "--Logging:LogLevel:Default", "Warning",
+        ], new Dictionary<string, string?> { [StorageAccount.SettingName] = storageConnectionString });
 
     private static List<(string Step, int Pid)> ReadSteps(string logFile) =>
         !File.Exists(logFile)

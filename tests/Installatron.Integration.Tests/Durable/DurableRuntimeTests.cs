@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Azure.Storage.Queues;
 using Installatron.Integration.Tests.Infrastructure;
-using Installatron.Server.Durable;
+using Installatron.DurableSidecar;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;

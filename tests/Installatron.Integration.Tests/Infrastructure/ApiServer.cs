@@ -29,13 +29,12 @@ public sealed class ApiServer : IAsyncDisposable
         DataPath = dataPath;
         Prefix = prefix;
         BaseAddress = new Uri(app.Urls.First());
-        Client = new HttpClient { BaseAddress = BaseAddress };
-        Client.DefaultRequestHeaders.Add("X-API-KEY", Key);
+        Client = ApiClient.Create(BaseAddress);
     }
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A client that sends the right key.</summary>
+    /// <summary>A client that sends the right key; every response it receives is checked against the OpenAPI document.</summary>
     public HttpClient Client { get; }
 
     public string DataPath { get; }
@@ -83,12 +82,7 @@ public sealed class ApiServer : IAsyncDisposable
 
     public async Task<ApiResponse> SendAsync(HttpRequestMessage request, string? key = Key)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress };
-        if (key is not null)
-        {
-            request.Headers.Add("X-API-KEY", key);
-        }
-
+        using var client = ApiClient.Create(BaseAddress, key);
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType, body);

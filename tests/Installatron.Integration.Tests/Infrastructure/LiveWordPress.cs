@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Installatron.Core.Databases;
 using Installatron.Databases.Tests.Support;
+using Installatron.Processes;
 
 namespace Installatron.Integration.Tests.Infrastructure;
 
@@ -167,13 +167,6 @@ public sealed class LiveWordPress : IAsyncDisposable
 
     private static string PhpString(string value) => value.Replace("\\", "\\\\").Replace("'", "\\'");
 
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { UseShellExecute = false })!;
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}).");
-        }
-    }
+    private static async Task RunAsync(string program, params string[] arguments) =>
+        (await ChildProcess.RunAsync(program, arguments, TimeSpan.FromMinutes(2))).EnsureSuccess();
 }

@@ -1,15 +1,13 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Installatron.Processes;
 
 namespace Installatron.Integration.Tests.Infrastructure;
 
 /// <summary>PHP's built-in web server serving a site folder on a free loopback port; stopped by its PID.</summary>
 public sealed class PhpServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private PhpServer(Process process, int port)
+    private PhpServer(ChildProcess process, int port)
     {
         _process = process;
         Url = $"http://127.0.0.1:{port}";
@@ -40,76 +38,29 @@ public sealed class PhpServer : IAsyncDisposable
 
     private static async Task<PhpServer?> TryStartAsync(string root)
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        var start = new ProcessStartInfo("php") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-S", $"127.0.0.1:{port}", "-t", root })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
+        var port = LoopbackPort.Free();
+        ChildProcess process;
         try
         {
-            process = Process.Start(start)!;
+            process = ChildProcess.Start("php", ["-S", $"127.0.0.1:{port}", "-t", root], new ChildProcessOptions { Name = "php -S" });
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (InvalidOperationException e)
         {
             throw new InvalidOperationException("PHP is not installed: `apt-get install -y php-cli` (.ci/run does it).", e);
         }
 
         // "[date] PHP 8.2.x Development Server (http://127.0.0.1:PORT) started", or "Failed to listen on …".
-        var listening = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        DataReceivedEventHandler watch = (_, line) =>
+        var started = $"(http://127.0.0.1:{port}) started";
+        await process.WaitForOutputAsync(output => output.Contains(started, StringComparison.Ordinal)
+            || output.Contains("Failed to listen", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        if (process.Output.Contains(started, StringComparison.Ordinal) && !process.HasExited)
         {
-            if (line.Data?.Contains($"(http://127.0.0.1:{port}) started", StringComparison.Ordinal) == true)
-            {
-                listening.TrySetResult(true);
-            }
-            else if (line.Data?.Contains("Failed to listen", StringComparison.Ordinal) == true)
-            {
-                listening.TrySetResult(false);
-            }
-        };
-        process.OutputDataReceived += watch;
-        process.ErrorDataReceived += watch;
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => listening.TrySetResult(false);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new PhpServer(process, port);
-        bool started;
-        try
-        {
-            started = await listening.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        }
-        catch (TimeoutException)
-        {
-            started = false;
+            return new PhpServer(process, port);
         }
 
-        if (started && !process.HasExited)
-        {
-            return server;
-        }
-
-        await server.DisposeAsync();
+        await process.DisposeAsync();
         return null;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -1,103 +1,87 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
+using Installatron.Processes;
 
 namespace Installatron.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The real standalone server (the built Installatron.Server.dll) as a child process, so a test can kill -9 it and
-/// start it again on the same storage, task hub and data folder.
+/// A built server (the standalone server, or the Durable crash app that hosts a test orchestration) as a child process,
+/// so a test can kill -9 it, interrupt it, and start it again on the same storage, task hub and data folder.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _workerReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChildProcess _process;
 
-    private ServerProcess(Process process)
+    private ServerProcess(string project, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, bool ownProcessGroup)
     {
-        _process = process;
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException("The server exited before it listened:\n" + Output));
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var binaries = Path.Combine(RepositoryPaths.Root, project.StartsWith("Installatron.Server", StringComparison.Ordinal) ? "src" : "tests",
+            project, "bin", RepositoryPaths.Configuration, "net10.0");
+        _process = ChildProcess.Start("dotnet", [Path.Combine(binaries, project + ".dll"), .. arguments], new ChildProcessOptions
+        {
+            Name = project,
+            WorkingDirectory = binaries,
+            Environment = environment ?? new Dictionary<string, string?>(),
+            OwnProcessGroup = ownProcessGroup,
+            OnLine = OnLine,
+            StopGrace = TimeSpan.FromSeconds(20),
+        });
+        _ = WatchExitAsync();
     }
 
+    public int Pid => _process.Pid;
+
+    /// <summary>The API's base address, once the server listens.</summary>
     public Task<Uri> Listening => _listening.Task;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>Milliseconds from the process start to the Durable Task worker connected to the sidecar, as the crash app measured it.</summary>
+    public Task<int> WorkerReady => _workerReady.Task;
 
-    public static ServerProcess Start(IReadOnlyList<string> arguments)
-    {
-        var binaries = Path.Combine(RepositoryPaths.Root, "src", "Installatron.Server", "bin", RepositoryPaths.Configuration, "net10.0");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = binaries,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(binaries, "Installatron.Server.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    public string Output => _process.Output;
 
-        return new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started."));
-    }
+    /// <summary>The standalone server (Installatron.Server.dll).</summary>
+    /// <param name="ownProcessGroup">In a process group of its own, as a shell starts a command, so a test can signal the whole group.</param>
+    public static ServerProcess Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool ownProcessGroup = false) =>
+        new("Installatron.Server", arguments, environment, ownProcessGroup);
 
-    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or an OOM kill.</summary>
-    public async Task KillAsync()
+    /// <summary>tests/Installatron.DurableCrashApp: a standalone server hosting a test orchestration.</summary>
+    public static ServerProcess StartCrashApp(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        new("Installatron.DurableCrashApp", arguments, environment, ownProcessGroup: false);
+
+    /// <summary>SIGKILL to the server alone: no shutdown code runs, exactly like a crash or an OOM kill.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>SIGKILL to the server's whole process group (every process a terminal would have started with it).</summary>
+    public async Task KillGroupAsync()
     {
-        _process.Kill(entireProcessTree: false);
+        _process.SignalGroup(UnixSignal.Kill);
         await _process.WaitForExitAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGINT to the server's process group: what Ctrl+C in a terminal does.</summary>
+    public void InterruptGroup() => _process.SignalGroup(UnixSignal.Interrupt);
+
+    public Task<int> WaitForExitAsync() => _process.WaitForExitAsync();
+
+    /// <summary>SIGTERM (the graceful stop a service manager sends), SIGKILL after 20 s.</summary>
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task WatchExitAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM: the graceful stop a service manager sends.
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
-            {
-                await term!.WaitForExitAsync();
-            }
-
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
-        _process.Dispose();
+        await _process.WaitForExitAsync();
+        _listening.TrySetException(new InvalidOperationException($"{_process.Name} exited before it listened:\n{_process.Output}"));
+        _workerReady.TrySetException(new InvalidOperationException($"{_process.Name} exited before its worker connected:\n{_process.Output}"));
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string line)
     {
-        if (line is null)
+        if (ListeningLine().Match(line) is { Success: true } listening)
         {
-            return;
+            _listening.TrySetResult(new Uri(listening.Groups["url"].Value));
         }
-
-        lock (_output)
+        else if (line.StartsWith("WORKER_READY ", StringComparison.Ordinal))
         {
-            _output.AppendLine(line);
-        }
-
-        if (ListeningLine().Match(line) is { Success: true } match)
-        {
-            _listening.TrySetResult(new Uri(match.Groups["url"].Value));
+            _workerReady.TrySetResult(int.Parse(line["WORKER_READY ".Length..], System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

@@ -36,8 +36,7 @@ public sealed class SecretLoggingTests(MariaDbServer mariadb)
             "--Logging:LogLevel:Microsoft.AspNetCore", "Information",
         ]))
         {
-            using var client = new HttpClient { BaseAddress = await server.Listening.WaitAsync(TimeSpan.FromSeconds(90)) };
-            client.DefaultRequestHeaders.Add("X-API-KEY", ApiServer.Key);
+            using var client = ApiClient.Create(await server.Listening.WaitAsync(TimeSpan.FromSeconds(90)));
             var fields = new Dictionary<string, object>
             {
                 ["user"] = DemoData.User, ["application"] = "wordpress", ["version"] = "6.7.2", ["db_type"] = "mysql",

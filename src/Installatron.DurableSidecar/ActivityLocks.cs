@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
 
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>
 /// Keeps running activities' queue messages invisible. The sidecar never renews the locks it takes (the Durable Task

@@ -4,7 +4,7 @@ using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.Extensions.Options;
 using P = Microsoft.DurableTask.Protobuf;
 
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>The Durable Task SDK's sidecar service, which also reports when a worker has connected to fetch work.</summary>
 internal sealed class SidecarGrpcServer(

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>
 /// The embedded Durable Task sidecar: the SDK's gRPC task hub service on its own loopback HTTP/2 (h2c) Kestrel, over

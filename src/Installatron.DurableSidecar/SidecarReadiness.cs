@@ -1,4 +1,4 @@
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>Completes when the first worker has connected to the sidecar, i.e. orchestrations and activities can run.</summary>
 public sealed class SidecarReadiness

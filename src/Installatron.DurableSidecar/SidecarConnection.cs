@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>
 /// The gRPC channel the Durable Task worker and client use to reach the embedded sidecar. The channel exists before

@@ -3,7 +3,7 @@ using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
 
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>
 /// The Azure Storage backend as the Durable Task SDK's sidecar needs it. The sidecar was written against its in-memory

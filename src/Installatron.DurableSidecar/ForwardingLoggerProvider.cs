@@ -1,4 +1,4 @@
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 /// <summary>Sends the sidecar host's logs (after its own filters) to the server's logging.</summary>
 internal sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider

@@ -1,4 +1,4 @@
-namespace Installatron.Server.Durable;
+namespace Installatron.DurableSidecar;
 
 internal static partial class DurableLog
 {

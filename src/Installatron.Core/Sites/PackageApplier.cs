@@ -1,3 +1,5 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>
@@ -30,11 +32,16 @@ public sealed class PackageApplier(TimeProvider time)
     /// added where the site lacks them (<see cref="BundledFolders"/>); marker off and staging folder removed. On a
     /// failure the marker stays on (the site is mid-update) for the caller to retry or revert.
     /// </summary>
-    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken)
+    public Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken) =>
+        ApplyAsync(LocalSiteFileSystem.Instance, request, cancellationToken);
+
+    /// <inheritdoc cref="ApplyAsync(ApplyRequest, CancellationToken)"/>
+    /// <remarks>The site and the staging folder are on <paramref name="files"/>; the packages are local files.</remarks>
+    public async Task<ApplyResult> ApplyAsync(ISiteFileSystem files, ApplyRequest request, CancellationToken cancellationToken)
     {
-        var root = SiteRootOf(request.SiteRoot);
+        var root = SiteRootOf(files, request.SiteRoot);
         var rules = RecipeRules.Of(request.Recipe);
-        var staging = StagingArea.For(request.StagingDirectory, root);
+        var staging = StagingArea.For(files, request.StagingDirectory, root);
         await using var package = await SitePackage.OpenAsync(request.NewPackageZip, rules.PackageRoot, cancellationToken);
         await using var old = request.OldPackageZip is null ? null
             : await SitePackage.OpenAsync(request.OldPackageZip, request.OldPackageRoot is null ? rules.PackageRoot : RecipeRules.NormalizeRoot(request.OldPackageRoot), cancellationToken);
@@ -42,7 +49,7 @@ public sealed class PackageApplier(TimeProvider time)
         var core = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
         var shipped = package.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var obsolete = old?.Entries.Where(e => !shipped.Contains(e.Path) && !rules.IsPreserved(e.Path)).ToList() ?? [];
-        var writer = new SiteWriter(root);
+        var writer = new SiteWriter(files, root);
         CheckBeforeWriting(writer, rules, core, obsolete);
         var adding = BundledFolders.MissingFrom(writer, BundledFolders.NewSince(rules, package, old));
         var addingEntries = package.Entries.Where(e => adding.Any(folder => SitePaths.IsSameOrUnder(e.Path, folder))).ToList();
@@ -51,7 +58,7 @@ public sealed class PackageApplier(TimeProvider time)
         await MaintenanceMarker.WriteAsync(writer, rules, time, cancellationToken);
         try
         {
-            staging.Reset();
+            await staging.ResetAsync(cancellationToken);
             var staged = new List<StagedFile>();
             foreach (var entry in core.Where(e => !e.IsDirectory))
             {
@@ -101,12 +108,17 @@ public sealed class PackageApplier(TimeProvider time)
     /// written, files the zip no longer holds removed. A symbolic link at the component's place is replaced by a
     /// folder, never written through. Maintenance is the caller's (see <see cref="MaintenanceMarker"/>).
     /// </summary>
+    public Task<ApplyResult> ApplyComponentAsync(
+        string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken) =>
+        ApplyComponentAsync(LocalSiteFileSystem.Instance, siteRoot, componentDirectory, componentZip, stagingDirectory, cancellationToken);
+
+    /// <inheritdoc cref="ApplyComponentAsync(string, string, string, string, CancellationToken)"/>
     public async Task<ApplyResult> ApplyComponentAsync(
-        string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken)
     {
-        var root = SiteRootOf(siteRoot);
+        var root = SiteRootOf(files, siteRoot);
         var component = SitePaths.Normalize(componentDirectory);
-        var staging = StagingArea.For(stagingDirectory, root);
+        var staging = StagingArea.For(files, stagingDirectory, root);
         await using var package = await SitePackage.OpenAsync(componentZip, "", cancellationToken);
         var tops = package.Entries.Where(e => !e.Path.Contains('/')).ToList();
         if (tops is not [{ IsDirectory: true } top])
@@ -119,7 +131,7 @@ public sealed class PackageApplier(TimeProvider time)
         var entries = package.Entries.Where(e => e.Path != top.Path)
             .Select(e => e with { Path = $"{component}/{e.Path[prefix.Length..]}" })
             .ToList();
-        var writer = new SiteWriter(root);
+        var writer = new SiteWriter(files, root);
         writer.Resolve(component);
         var ancestors = Ancestors(component).ToList();
         foreach (var ancestor in ancestors)
@@ -130,7 +142,7 @@ public sealed class PackageApplier(TimeProvider time)
         staging.EnsureUsable();
         try
         {
-            staging.Reset();
+            await staging.ResetAsync(cancellationToken);
             var staged = new List<StagedFile>();
             foreach (var entry in entries.Where(e => !e.IsDirectory))
             {
@@ -151,7 +163,7 @@ public sealed class PackageApplier(TimeProvider time)
             var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
             var wanted = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             long removed = 0;
-            var extras = SiteTree.Walk(writer.ResolveDirectory(component), [], cancellationToken)
+            var extras = SiteTree.Walk(files, writer.ResolveDirectory(component), [], cancellationToken)
                 .Select(item => $"{component}/{item.Path}")
                 .Where(path => !wanted.Contains(path))
                 .ToList();
@@ -168,10 +180,10 @@ public sealed class PackageApplier(TimeProvider time)
         }
     }
 
-    private static string SiteRootOf(string siteRoot)
+    private static string SiteRootOf(ISiteFileSystem files, string siteRoot)
     {
-        var root = SitePaths.RequireRealRoot(siteRoot);
-        return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");
+        var root = SitePaths.RequireRealRoot(files, siteRoot);
+        return files.DirectoryExists(root) ? root : throw new DirectoryNotFoundException($"The site directory '{files.Describe(root)}' does not exist.");
     }
 
     /// <summary>Refuses, before anything is written, every path that would go through a symbolic link out of the site.</summary>
@@ -204,16 +216,17 @@ public sealed class PackageApplier(TimeProvider time)
         SiteWriter writer, List<StagedFile> staged, CancellationToken cancellationToken)
     {
         long written = 0, unchanged = 0;
+        var hashes = await RemoteHashes.ForAsync(writer.Files, writer.Root, staged.Where(f => f.Length > 0).Select(f => f.Path), cancellationToken);
         foreach (var file in staged)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken))
+            if (await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken, hashes))
             {
                 unchanged++;
                 continue;
             }
 
-            await using var content = SiteFiles.OpenRead(file.StagedPath);
+            await using var content = await writer.Files.OpenReadAsync(file.StagedPath, cancellationToken);
             var copied = await writer.WriteFileAsync(file.Path, content, file.Mode, null, cancellationToken);
             if (copied.Sha256 != file.Sha256)
             {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -9,18 +10,25 @@ namespace Installatron.Core.Sites;
 /// the same folder and renamed over the old one, and a symbolic link found where something is written is replaced,
 /// never written through. The root itself must be a real path (no link on it).
 /// </summary>
-internal sealed class SiteWriter(string siteRoot)
+internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
 {
     private readonly HashSet<string> _safeDirectories = new(StringComparer.Ordinal);
 
-    public string Root { get; } = SitePaths.RequireRealRoot(siteRoot);
+    public SiteWriter(string siteRoot)
+        : this(LocalSiteFileSystem.Instance, siteRoot)
+    {
+    }
 
-    public string Resolve(string path) => SitePaths.Resolve(Root, path, _safeDirectories);
+    public ISiteFileSystem Files { get; } = files;
 
-    public EntryKind KindOf(string path) => SiteTree.KindOf(Resolve(path));
+    public string Root { get; } = SitePaths.RequireRealRoot(files, siteRoot);
+
+    public string Resolve(string path) => SitePaths.Resolve(Files, Root, path, _safeDirectories);
+
+    public EntryKind KindOf(string path) => Files.Stat(Resolve(path)).Kind;
 
     /// <summary>Resolves a directory the caller will write into: a symbolic link there must stay inside the site too.</summary>
-    public string ResolveDirectory(string path) => SitePaths.Resolve(Root, path, _safeDirectories, includeLast: true);
+    public string ResolveDirectory(string path) => SitePaths.Resolve(Files, Root, path, _safeDirectories, includeLast: true);
 
     /// <summary>
     /// Makes <paramref name="path"/> a directory; a new one gets <paramref name="mode"/>. A file there is replaced; a
@@ -30,49 +38,47 @@ internal sealed class SiteWriter(string siteRoot)
     public void EnsureDirectory(string path, int mode, bool replaceLink, bool makeWritable)
     {
         var full = Resolve(path);
-        switch (SiteTree.KindOf(full))
+        var info = Files.Stat(full);
+        switch (info.Kind)
         {
             case EntryKind.Directory:
-                var current = FileModes.Of(new DirectoryInfo(full));
-                if (makeWritable && (current & FileModes.OwnerAll) != FileModes.OwnerAll)
+                if (makeWritable && (info.Mode & FileModes.OwnerAll) != FileModes.OwnerAll)
                 {
-                    FileModes.Set(full, current | FileModes.OwnerAll);
+                    Files.SetMode(full, info.Mode | FileModes.OwnerAll);
                 }
 
                 return;
             case EntryKind.Symlink when !replaceLink:
                 ResolveDirectory(path);
-                if (Directory.Exists(full))
+                if (Files.Stat(Files.RealPath(full)).Kind == EntryKind.Directory)
                 {
                     return;
                 }
 
-                File.Delete(full);
+                Files.DeleteFile(full);
                 break;
             case EntryKind.File or EntryKind.Symlink:
-                File.Delete(full);
+                Files.DeleteFile(full);
                 Forget(path);
                 break;
         }
 
-        Directory.CreateDirectory(full);
-        FileModes.Set(full, makeWritable ? mode | FileModes.OwnerAll : mode);
+        Files.CreateDirectory(full);
+        Files.SetMode(full, makeWritable ? mode | FileModes.OwnerAll : mode);
     }
 
     /// <summary>True when <paramref name="path"/> is a regular file with this size, mode and content.</summary>
-    public async Task<bool> IsSameFileAsync(string path, long size, int mode, string sha256, CancellationToken cancellationToken)
+    /// <remarks><paramref name="hashes"/>: contents hashed beforehand on the site's host, when it has a shell.</remarks>
+    public async Task<bool> IsSameFileAsync(string path, long size, int mode, string sha256, CancellationToken cancellationToken, RemoteHashes? hashes = null)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) != EntryKind.File)
-        {
-            return false;
-        }
+        var info = Files.Stat(full);
 
         // An empty file is never opened: a FIFO or device node there must not block or be read.
-        var info = new FileInfo(full);
-        return info.Length == size
-            && FileModes.Of(info) == mode
-            && (size == 0 || await SiteFiles.Sha256Async(full, cancellationToken) == sha256);
+        return info.Kind == EntryKind.File
+            && info.Size == size
+            && info.Mode == mode
+            && (size == 0 || await (hashes is null ? SiteFiles.Sha256Async(Files, full, cancellationToken) : hashes.Sha256Async(path, full, cancellationToken)) == sha256);
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; returns the SHA-256 and length written.</summary>
@@ -84,30 +90,15 @@ internal sealed class SiteWriter(string siteRoot)
         DeleteAny(temp);
         try
         {
-            (string Sha256, long Length) written;
-            await using (var output = SiteFiles.CreateNew(temp))
-            {
-                written = await SiteFiles.CopyAsync(content, output, cancellationToken);
-            }
-
-            FileModes.Set(temp, mode);
+            var written = await Files.WriteNewAsync(temp, content, cancellationToken);
+            Files.SetMode(temp, mode);
             if (modified is { } time)
             {
-                File.SetLastWriteTimeUtc(temp, time.UtcDateTime);
+                Files.SetModified(temp, time);
             }
 
-            switch (SiteTree.KindOf(full))
-            {
-                case EntryKind.Directory:
-                    Directory.Delete(full, recursive: true);
-                    Forget(path);
-                    break;
-                case EntryKind.Symlink:
-                    File.Delete(full);
-                    break;
-            }
-
-            File.Move(temp, full, overwrite: true);
+            ReplaceWithFile(path, full);
+            Files.Rename(temp, full);
             return written;
         }
         catch
@@ -121,29 +112,29 @@ internal sealed class SiteWriter(string siteRoot)
     public void WriteSymlink(string path, string target)
     {
         var full = Resolve(path);
-        switch (SiteTree.KindOf(full))
+        switch (Files.Stat(full).Kind)
         {
-            case EntryKind.Symlink when new FileInfo(full).LinkTarget == target:
+            case EntryKind.Symlink when Files.ReadLink(full) == target:
                 return;
             case EntryKind.Directory:
-                Directory.Delete(full, recursive: true);
+                DeleteAny(full);
                 Forget(path);
                 break;
             case EntryKind.File or EntryKind.Symlink:
-                File.Delete(full);
+                Files.DeleteFile(full);
                 break;
         }
 
-        File.CreateSymbolicLink(full, target);
+        Files.CreateSymlink(full, target);
     }
 
     /// <summary>Deletes a file or symbolic link at <paramref name="path"/>; leaves a directory alone. True when something was deleted.</summary>
     public bool DeleteFileOrLink(string path)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) is EntryKind.File or EntryKind.Symlink)
+        if (Files.Stat(full).Kind is EntryKind.File or EntryKind.Symlink)
         {
-            File.Delete(full);
+            Files.DeleteFile(full);
             return true;
         }
 
@@ -154,12 +145,12 @@ internal sealed class SiteWriter(string siteRoot)
     public bool DeleteDirectoryIfEmpty(string path)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) != EntryKind.Directory || Directory.EnumerateFileSystemEntries(full).Any())
+        if (Files.Stat(full).Kind != EntryKind.Directory || Files.List(full).Count > 0)
         {
             return false;
         }
 
-        Directory.Delete(full);
+        Files.DeleteDirectory(full);
         Forget(path);
         return true;
     }
@@ -176,9 +167,32 @@ internal sealed class SiteWriter(string siteRoot)
     public void SetDirectoryMode(string path, int mode)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) == EntryKind.Directory && FileModes.Of(new DirectoryInfo(full)) != mode)
+        var info = Files.Stat(full);
+        if (info.Kind == EntryKind.Directory && info.Mode != mode)
         {
-            FileModes.Set(full, mode);
+            Files.SetMode(full, mode);
+        }
+    }
+
+    /// <summary>Renames a folder of the site (both paths resolved inside it).</summary>
+    public void MoveDirectory(string from, string to)
+    {
+        Files.Rename(Resolve(from), Resolve(to));
+        Forget(from);
+    }
+
+    /// <summary>Removes a folder or link standing where a file is about to be renamed into place.</summary>
+    private void ReplaceWithFile(string path, string full)
+    {
+        switch (Files.Stat(full).Kind)
+        {
+            case EntryKind.Directory:
+                DeleteAny(full);
+                Forget(path);
+                break;
+            case EntryKind.Symlink:
+                Files.DeleteFile(full);
+                break;
         }
     }
 
@@ -190,15 +204,26 @@ internal sealed class SiteWriter(string siteRoot)
         return Path.Join(Path.GetDirectoryName(full), $".installatron-{tag}.tmp");
     }
 
-    private static bool DeleteAny(string full)
+    /// <summary>Removes whatever is at <paramref name="full"/>, a folder with everything in it; links are removed, never followed.</summary>
+    private bool DeleteAny(string full) => DeleteAny(Files, full);
+
+    internal static bool DeleteAny(ISiteFileSystem files, string full)
     {
-        switch (SiteTree.KindOf(full))
+        switch (files.Stat(full).Kind)
         {
-            case EntryKind.Directory:
+            case EntryKind.Directory when files is LocalSiteFileSystem:
                 Directory.Delete(full, recursive: true);
                 return true;
+            case EntryKind.Directory:
+                foreach (var entry in files.List(full))
+                {
+                    DeleteAny(files, Path.Join(full, entry.Name));
+                }
+
+                files.DeleteDirectory(full);
+                return true;
             case EntryKind.File or EntryKind.Symlink:
-                File.Delete(full);
+                files.DeleteFile(full);
                 return true;
             default:
                 return false;

@@ -1,53 +1,64 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>A package file extracted to the staging area, with what it should be once in the site.</summary>
 internal sealed record StagedFile(string Path, string StagedPath, long Length, string Sha256, int Mode);
 
 /// <summary>
-/// The folder a package is extracted into before its files are copied into the site: outside the site, marked as
-/// ours with <see cref="OwnerFile"/> (a non-empty folder without it is never cleared), emptied on every run.
+/// The folder a package is extracted into before its files are copied into the site: outside the site, on the site's
+/// file system, marked as ours with <see cref="OwnerFile"/> (a non-empty folder without it is never cleared), emptied
+/// on every run.
 /// </summary>
 internal sealed class StagingArea
 {
     public const string OwnerFile = ".installatron-staging";
 
+    private readonly ISiteFileSystem _files;
     private readonly string _directory;
 
-    private StagingArea(string directory) => _directory = directory;
-
-    public static StagingArea For(string stagingDirectory, string siteRoot)
+    private StagingArea(ISiteFileSystem files, string directory)
     {
-        var full = SitePaths.RequireRealRoot(stagingDirectory);
-        var realStaging = full;
-        var realRoot = SitePaths.RealPath(siteRoot);
-        if (SitePaths.IsSameOrUnder(realStaging, realRoot) || SitePaths.IsSameOrUnder(realRoot, realStaging))
+        _files = files;
+        _directory = directory;
+    }
+
+    public string Directory => _directory;
+
+    public static StagingArea For(ISiteFileSystem files, string stagingDirectory, string siteRoot)
+    {
+        var full = SitePaths.RequireRealRoot(files, stagingDirectory);
+        var realRoot = files.RealPath(siteRoot);
+        if (SitePaths.IsSameOrUnder(full, realRoot) || SitePaths.IsSameOrUnder(realRoot, full))
         {
             throw new ArgumentException($"The staging directory '{full}' must be outside the site '{siteRoot}' and must not contain it.",
                 nameof(stagingDirectory));
         }
 
-        return new StagingArea(full);
+        return new StagingArea(files, full);
     }
 
     /// <summary>Empties the staging folder (after a crash it may hold a previous run's files) and marks it as ours.</summary>
-    public void Reset()
+    public async Task ResetAsync(CancellationToken cancellationToken)
     {
         Delete();
-        Directory.CreateDirectory(_directory);
-        File.WriteAllText(Path.Join(_directory, OwnerFile), "Installatron staging folder: deleted when the update ends.\n");
+        _files.CreateDirectories(_directory);
+        await _files.WriteNewTextAsync(Path.Join(_directory, OwnerFile), "Installatron staging folder: deleted when the update ends.\n", cancellationToken);
     }
+
+    /// <summary>Where a package entry is staged.</summary>
+    public string PathOf(PackageEntry entry) => Path.Join(_directory, "package", entry.Path);
 
     public async Task<StagedFile> ExtractAsync(SitePackage package, PackageEntry entry, CancellationToken cancellationToken)
     {
-        var target = Path.Join(_directory, "package", entry.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var target = PathOf(entry);
+        _files.CreateDirectories(Path.GetDirectoryName(target)!);
         (string Sha256, long Length) copied;
         await using (var source = await package.OpenAsync(entry, cancellationToken))
-        await using (var output = SiteFiles.CreateNew(target))
         {
             try
             {
-                copied = await SiteFiles.CopyAsync(source, output, cancellationToken);
+                copied = await _files.WriteNewAsync(target, source, cancellationToken);
             }
             catch (InvalidDataException ex)
             {
@@ -76,16 +87,16 @@ internal sealed class StagingArea
     public void Delete()
     {
         EnsureUsable();
-        if (SiteTree.KindOf(_directory) == EntryKind.Directory)
+        if (_files.Stat(_directory).Kind == EntryKind.Directory)
         {
-            Directory.Delete(_directory, recursive: true);
+            _files.DeleteTree(_directory);
         }
     }
 
-    private bool IsUsable() => SiteTree.KindOf(_directory) switch
+    private bool IsUsable() => _files.Stat(_directory).Kind switch
     {
         EntryKind.Missing => true,
-        EntryKind.Directory => File.Exists(Path.Join(_directory, OwnerFile)) || !Directory.EnumerateFileSystemEntries(_directory).Any(),
+        EntryKind.Directory => _files.FileExists(Path.Join(_directory, OwnerFile)) || _files.List(_directory).Count == 0,
         _ => false,
     };
 }

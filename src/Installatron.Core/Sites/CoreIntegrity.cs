@@ -28,7 +28,7 @@ public static class CoreIntegrity
     {
         var root = Path.GetFullPath(siteRoot);
         var present = ListCore(files, root, cancellationToken);
-        var md5s = files.Shell is { } shell
+        var md5s = files.Shell is { } shell && shell.Tools.Contains("md5sum") && shell.Tools.Contains("xargs")
             ? await RemoteHashes.HashAllAsync(shell, root, md5ByPath.Keys.Where(p => present.GetValueOrDefault(p) == ManifestEntryTypes.File).ToList(),
                 "md5sum", 32, cancellationToken)
             : [];

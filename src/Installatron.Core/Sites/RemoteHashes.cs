@@ -21,7 +21,7 @@ internal sealed class RemoteHashes
     /// <summary>Hashes <paramref name="relativePaths"/> under <paramref name="root"/> in one batch when <paramref name="files"/> has a shell.</summary>
     public static async Task<RemoteHashes> ForAsync(ISiteFileSystem files, string root, IEnumerable<string> relativePaths, CancellationToken cancellationToken)
     {
-        var paths = files.Shell is null ? [] : relativePaths.ToList();
+        var paths = files.Shell is { } shell && shell.Tools.Contains("sha256sum") && shell.Tools.Contains("xargs") ? relativePaths.ToList() : [];
         return new RemoteHashes(files, paths.Count == 0 ? new Dictionary<string, string>(StringComparer.Ordinal)
             : await Sha256AllAsync(files.Shell!, root, paths, cancellationToken));
     }

@@ -76,6 +76,10 @@ public interface ISiteFileSystem : IAsyncDisposable
 /// </summary>
 public interface IRemoteShell
 {
+    /// <summary>The tools found on the host's PATH (<c>tar</c>, <c>sha256sum</c>, …; <c>gnu-tar</c> when tar is GNU tar).</summary>
+    IReadOnlySet<string> Tools { get; }
+
+
     /// <summary>Runs <paramref name="script"/> with <c>/bin/sh</c>, feeding it <paramref name="input"/>; returns its exit status, standard output and standard error.</summary>
     Task<ShellResult> RunAsync(string script, Stream? input, CancellationToken cancellationToken);
 }

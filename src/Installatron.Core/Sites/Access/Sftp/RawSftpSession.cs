@@ -45,13 +45,12 @@ internal sealed class RawSftpSession
 
     public string? RealPath(string path) => First(Call("RequestRealPath", [typeof(string), typeof(bool)], path, true));
 
-    public SftpFileSystemInformation? StatVfs(string path) =>
-        (SftpFileSystemInformation?)Call("RequestStatVfs", [typeof(string), typeof(bool)], path, true);
+    public SftpFileSystemInformation StatVfs(string path) => (SftpFileSystemInformation)Call("RequestStatVfs", [typeof(string)], path)!;
 
     /// <summary>Every entry of a folder with its lstat attributes ("." and ".." left out).</summary>
     public List<KeyValuePair<string, SftpFileAttributes>> ReadDirectory(string path)
     {
-        var handle = (byte[])Call("RequestOpenDir", [typeof(string), typeof(bool)], path, false)!;
+        var handle = (byte[])Call("RequestOpenDir", [typeof(string)], path)!;
         var entries = new List<KeyValuePair<string, SftpFileAttributes>>();
         try
         {

@@ -152,8 +152,16 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
 
     public long? FreeSpace(string path)
     {
-        var info = Run(() => _raw.StatVfs(path));
-        return info is null ? null : (long)(info.AvailableBlocks * info.BlockSize);
+        try
+        {
+            var info = Run(() => _raw.StatVfs(path));
+            return (long)(info.AvailableBlocks * info.BlockSize);
+        }
+        catch (IOException)
+        {
+            // The server has no statvfs@openssh.com.
+            return null;
+        }
     }
 
     public ValueTask DisposeAsync()

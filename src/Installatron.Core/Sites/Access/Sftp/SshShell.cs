@@ -59,13 +59,7 @@ internal sealed class SshShell : IRemoteShell, IDisposable
         try
         {
             var running = command.ExecuteAsync(cancellationToken);
-            await using (var stdin = command.CreateInputStream())
-            {
-                if (input is not null)
-                {
-                    await input.CopyToAsync(stdin, cancellationToken);
-                }
-            }
+            await WriteInputAsync(command, running, input, cancellationToken);
 
             using var output = new MemoryStream();
             var reading = command.OutputStream.CopyToAsync(output, cancellationToken);
@@ -80,4 +74,26 @@ internal sealed class SshShell : IRemoteShell, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Feeds the command its input, then end-of-file (a command that already ended, such as an SFTP server answering instead of a shell, takes none).</summary>
+    private static async Task WriteInputAsync(SshCommand command, Task running, Stream? input, CancellationToken cancellationToken)
+    {
+        Stream stdin;
+        try
+        {
+            stdin = command.CreateInputStream();
+        }
+        catch (InvalidOperationException) when (running.IsCompleted)
+        {
+            return;
+        }
+
+        await using (stdin)
+        {
+            if (input is not null)
+            {
+                await input.CopyToAsync(stdin, cancellationToken);
+            }
+        }
+    }
 }

@@ -25,7 +25,7 @@ public static partial class SiteBackup
         var problems = new List<string>();
         var digests = new List<EntryDigest>();
         var attachments = new List<ManifestAttachment>();
-        var read = files.Shell is { } shell && await RemoteArchive.IsAvailableAsync(shell, cancellationToken)
+        var read = files.Shell is { } shell && RemoteArchive.IsAvailable(shell)
             ? await RemoteArchive.ReadAsync(shell, files, archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken, attachments.Add)
             : await ReadArchiveAsync(files, archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken, attachments.Add);
         if (read.Manifest is { } described && problems.Count == 0
@@ -144,16 +144,21 @@ public static partial class SiteBackup
         return (manifest, manifestSha256, archiveSha256);
     }
 
-    private static async Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestEntryAsync(
-        TarEntry entry, List<string> problems, CancellationToken cancellationToken)
+    private static Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestEntryAsync(
+        TarEntry entry, List<string> problems, CancellationToken cancellationToken) =>
+        ReadManifestAsync(entry.DataStream, problems, cancellationToken);
+
+    /// <summary>The manifest entry's content parsed and hashed; its problems added to <paramref name="problems"/>.</summary>
+    internal static async Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestAsync(
+        Stream? content, List<string> problems, CancellationToken cancellationToken)
     {
-        if (entry.DataStream is null)
+        if (content is null)
         {
             problems.Add("the manifest is empty");
             return (null, null);
         }
 
-        await using var hashing = new HashingStream(entry.DataStream);
+        await using var hashing = new HashingStream(content);
         try
         {
             var manifest = await SiteManifest.ReadAsync(hashing, cancellationToken);
@@ -169,7 +174,15 @@ public static partial class SiteBackup
 
     private static async Task<ManifestEntry?> ReadSiteEntryAsync(TarEntry entry, List<string> problems, CancellationToken cancellationToken)
     {
-        var name = entry.Name;
+        var isFile = entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile;
+        var sha256 = !isFile || entry.DataStream is null ? SiteFiles.EmptySha256 : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
+        return SiteEntryOf(entry.Name, entry.EntryType, (int)entry.Mode, entry.Length, sha256, entry.LinkName, problems);
+    }
+
+    /// <summary>What one archive entry says about the site, checked as verification checks every entry (however the archive was read).</summary>
+    internal static ManifestEntry? SiteEntryOf(
+        string name, TarEntryType type, int mode, long length, string sha256, string? linkName, List<string> problems)
+    {
         if (!name.StartsWith(SiteEntryPrefix, StringComparison.Ordinal))
         {
             problems.Add($"unexpected entry '{name}' outside {SiteEntryPrefix}");
@@ -177,7 +190,7 @@ public static partial class SiteBackup
         }
 
         var path = name[SiteEntryPrefix.Length..];
-        if (entry.EntryType == TarEntryType.Directory)
+        if (type == TarEntryType.Directory)
         {
             path = path.TrimEnd('/');
         }
@@ -188,18 +201,17 @@ public static partial class SiteBackup
             return null;
         }
 
-        var mode = (int)entry.Mode & FileModes.Mask;
-        switch (entry.EntryType)
+        mode &= FileModes.Mask;
+        switch (type)
         {
             case TarEntryType.Directory:
                 return new ManifestEntry(path, ManifestEntryTypes.Directory, 0, mode, "", null);
             case TarEntryType.SymbolicLink:
-                return new ManifestEntry(path, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, "", entry.LinkName);
+                return new ManifestEntry(path, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, "", linkName);
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                var sha256 = entry.DataStream is null ? SiteFiles.EmptySha256 : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
-                return new ManifestEntry(path, ManifestEntryTypes.File, entry.Length, mode, sha256, null);
+                return new ManifestEntry(path, ManifestEntryTypes.File, length, mode, sha256, null);
             default:
-                problems.Add($"the entry '{name}' has the unsupported type {entry.EntryType}");
+                problems.Add($"the entry '{name}' has the unsupported type {type}");
                 return null;
         }
     }

@@ -80,11 +80,8 @@ public static partial class SiteBackup
         }
         try
         {
-            if (files.Shell is { } shell && await RemoteArchive.IsAvailableAsync(shell, cancellationToken))
-            {
-                await RemoteArchive.WriteAsync(shell, files, root, excludes, partial, attachments ?? [], cancellationToken);
-            }
-            else
+            if (files.Shell is not { } shell || !RemoteArchive.IsAvailable(shell)
+                || !await RemoteArchive.WriteAsync(shell, files, root, excludes, partial, attachments ?? [], cancellationToken))
             {
                 await WriteArchiveAsync(files, root, excludes, partial, attachments ?? [], cancellationToken);
             }

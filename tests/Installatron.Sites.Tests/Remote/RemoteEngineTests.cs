@@ -42,6 +42,25 @@ public sealed class RemoteEngineTests(SshServer server)
         Assert.Equal(0b111_101_101, local.Manifest.Entries.Single(e => e.Path == "bin/cron.sh").Mode);
         Assert.Equal("uploads/2025/01/photo.jpg", local.Manifest.Entries.Single(e => e.Path == "wp-content/latest.jpg").LinkTarget);
         Assert.All(Directory.GetFiles(site, "*", SearchOption.AllDirectories), f => Assert.Equal(folder.Account.Login, Owner(f)));
+
+        // With a shell the archive was written by GNU tar on the server (it records the owner); without, streamed from here.
+        var uid = int.Parse(await SshServer.RunAsync("id", ["-u", folder.Account.Login]), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(hasShell ? uid : 0, ArchiveOwner(archive, "site/index.php"));
+    }
+
+    private static int ArchiveOwner(string archive, string name)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new System.Formats.Tar.TarReader(gzip);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.Name == name)
+            {
+                return entry.Uid;
+            }
+        }
+
+        throw new InvalidOperationException($"{name} is not in {archive}.");
     }
 
     [Theory]

@@ -59,21 +59,13 @@ public sealed class PackageApplier(TimeProvider time)
         try
         {
             await staging.ResetAsync(cancellationToken);
-            var staged = new List<StagedFile>();
-            foreach (var entry in core.Where(e => !e.IsDirectory))
-            {
-                staged.Add(await staging.ExtractAsync(package, entry, cancellationToken));
-            }
+            var staged = await staging.StageAsync(package, core.Concat(addingEntries), cancellationToken);
+            var stagedAdding = staged.Where(f => adding.Any(folder => SitePaths.IsSameOrUnder(f.Path, folder))).ToList();
+            staged = staged.Where(f => !rules.IsPreserved(f.Path)).ToList();
 
             foreach (var directory in core.Where(e => e.IsDirectory))
             {
                 writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: false, makeWritable: false);
-            }
-
-            var stagedAdding = new List<StagedFile>();
-            foreach (var entry in addingEntries.Where(e => !e.IsDirectory))
-            {
-                stagedAdding.Add(await staging.ExtractAsync(package, entry, cancellationToken));
             }
 
             var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
@@ -143,11 +135,7 @@ public sealed class PackageApplier(TimeProvider time)
         try
         {
             await staging.ResetAsync(cancellationToken);
-            var staged = new List<StagedFile>();
-            foreach (var entry in entries.Where(e => !e.IsDirectory))
-            {
-                staged.Add(await staging.ExtractAsync(package, entry, cancellationToken));
-            }
+            var staged = await staging.StageAsync(package, entries, cancellationToken);
 
             foreach (var ancestor in ancestors)
             {
@@ -215,28 +203,35 @@ public sealed class PackageApplier(TimeProvider time)
     internal static async Task<(long Written, long Unchanged)> CopyIntoSiteAsync(
         SiteWriter writer, List<StagedFile> staged, CancellationToken cancellationToken)
     {
-        long written = 0, unchanged = 0;
         var hashes = await RemoteHashes.ForAsync(writer.Files, writer.Root, staged.Where(f => f.Length > 0).Select(f => f.Path), cancellationToken);
+        var changed = new List<StagedFile>();
         foreach (var file in staged)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken, hashes))
+            if (!await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken, hashes))
             {
-                unchanged++;
-                continue;
+                changed.Add(file);
             }
+        }
 
+        if (writer.Files.Shell is { } shell && new[] { "xargs", "cat", "sha256sum" }.All(shell.Tools.Contains))
+        {
+            await writer.CopyOnHostAsync(shell, changed, cancellationToken);
+            return (changed.Count, staged.Count - changed.Count);
+        }
+
+        foreach (var file in changed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             await using var content = await writer.Files.OpenReadAsync(file.StagedPath, cancellationToken);
             var copied = await writer.WriteFileAsync(file.Path, content, file.Mode, null, cancellationToken);
             if (copied.Sha256 != file.Sha256)
             {
                 throw new IOException($"The staged copy of '{file.Path}' changed while it was being copied into the site.");
             }
-
-            written++;
         }
 
-        return (written, unchanged);
+        return (changed.Count, staged.Count - changed.Count);
     }
 
     private static IEnumerable<string> Ancestors(string path)

@@ -12,6 +12,9 @@ namespace Installatron.Core.Sites;
 /// </summary>
 internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
 {
+    /// <summary>Per (source, temporary, mode): noclobber makes the redirection create the file with O_EXCL.</summary>
+    private const string CopyScript = """xargs -0 -r -n 3 sh -c 'set -C; cat -- "$1" > "$2" && chmod "$3" -- "$2"' sh""";
+
     private readonly HashSet<string> _safeDirectories = new(StringComparer.Ordinal);
 
     public SiteWriter(string siteRoot)
@@ -104,6 +107,55 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
         catch
         {
             DeleteAny(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes each of <paramref name="files"/> from a file already on the site's host (a staged package file): copied
+    /// there by the shell into a temporary file created with O_EXCL (noclobber, never through a link), given its mode,
+    /// checked by its SHA-256 on the host, then renamed into place like <see cref="WriteFileAsync"/>. The content never
+    /// crosses the network.
+    /// </summary>
+    public async Task CopyOnHostAsync(IRemoteShell shell, IReadOnlyList<StagedFile> files, CancellationToken cancellationToken)
+    {
+        var targets = files.Select(f => (File: f, Full: Resolve(f.Path))).Select(t => (t.File, t.Full, Temp: TemporaryPathFor(t.Full))).ToList();
+        foreach (var target in targets)
+        {
+            DeleteAny(target.Temp);
+        }
+
+        try
+        {
+            using (var input = ShellText.NulSeparated(targets.SelectMany(t => new[] { t.File.StagedPath, t.Temp, FileModes.Octal(t.File.Mode) })))
+            {
+                var result = await shell.RunAsync(CopyScript, input, cancellationToken);
+                if (!result.Succeeded)
+                {
+                    throw new IOException($"Copying staged files into {Files.Describe(Root)} failed ({result.ExitStatus}): {result.Error.Trim()}");
+                }
+            }
+
+            var written = targets.Where(t => t.File.Length > 0).ToList();
+            var hashes = await RemoteHashes.Sha256AllAsync(shell, "/", written.Select(t => t.Temp.TrimStart('/')).ToList(), cancellationToken);
+            if (written.FirstOrDefault(t => hashes.GetValueOrDefault(t.Temp.TrimStart('/')) != t.File.Sha256) is { File.Path: var changed })
+            {
+                throw new IOException($"The staged copy of '{changed}' changed while it was being copied into the site.");
+            }
+
+            foreach (var target in targets)
+            {
+                ReplaceWithFile(target.File.Path, target.Full);
+                Files.Rename(target.Temp, target.Full);
+            }
+        }
+        catch
+        {
+            foreach (var target in targets)
+            {
+                DeleteAny(target.Temp);
+            }
+
             throw;
         }
     }

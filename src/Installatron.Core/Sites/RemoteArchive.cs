@@ -114,77 +114,93 @@ internal static class RemoteArchive
         }
     }
 
-    /// <summary>Reads the archive on the host: its SHA-256, every entry's type, mode, size, link target and content hash, and the manifest.</summary>
+    /// <summary>
+    /// Reads the archive on the host: its SHA-256, the listing (type, mode, size, name, link target of every entry, in
+    /// order), and the content: unpacked into a scratch folder beside it, hashed there with one <c>sha256sum</c> batch,
+    /// the folder removed afterwards.
+    /// </summary>
     public static async Task<(SiteManifest? Manifest, string? ManifestSha256, string? ArchiveSha256)> ReadAsync(
         IRemoteShell shell, ISiteFileSystem files, string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems,
         CancellationToken cancellationToken, Action<ManifestAttachment>? onAttachment = null)
     {
         var archive = ShellText.Quote(archivePath);
-        var toCommand = $"if [ \"$TAR_FILENAME\" = {ShellText.Quote(SiteBackup.ManifestEntryName)} ]; then printf 'M\\0%s\\0' \"$TAR_SIZE\"; cat; "
-            + "else printf 'F\\0%s\\0' \"$TAR_SIZE\"; sha256sum | cut -c1-64 | tr -d '\\n'; printf '\\0'; fi";
-        var archiveHash = shell.RunAsync($"sha256sum < {archive} | cut -c1-64", null, cancellationToken);
-        var listing = shell.RunAsync($"tar -tvzf {archive} --quoting-style=c --numeric-owner --full-time", null, cancellationToken);
-        var contents = shell.RunAsync($"tar -xzf {archive} --to-command={ShellText.Quote(toCommand)}", null, cancellationToken);
-        await Task.WhenAll(archiveHash, listing, contents);
-
-        if (!listing.Result.Succeeded || !contents.Result.Succeeded)
+        var scratch = archivePath + ".verify";
+        var quotedScratch = ShellText.Quote(scratch);
+        try
         {
-            problems.Add($"the archive cannot be read: {(listing.Result.Succeeded ? contents.Result.Error : listing.Result.Error).Trim()}");
-            problems.Add($"the archive holds no valid manifest ({SiteBackup.ManifestEntryName} as its last entry)");
-            return (null, null, null);
-        }
-
-        var records = new RecordReader(contents.Result.Output);
-        SiteManifest? manifest = null;
-        string? manifestSha256 = null;
-        foreach (var line in Encoding.UTF8.GetString(listing.Result.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!TarListing.TryParse(line, out var entry))
+            var archiveHash = shell.RunAsync($"sha256sum < {archive} | cut -c1-64", null, cancellationToken);
+            var listing = shell.RunAsync($"tar -tvzf {archive} --quoting-style=c --numeric-owner --full-time", null, cancellationToken);
+            var unpacked = shell.RunAsync($"rm -rf -- {quotedScratch} && mkdir -- {quotedScratch} && tar -xzf {archive} -C {quotedScratch}", null, cancellationToken);
+            await Task.WhenAll(archiveHash, listing, unpacked);
+            if (!listing.Result.Succeeded || !unpacked.Result.Succeeded)
             {
-                problems.Add($"the archive's listing cannot be read at '{line}'");
-                break;
+                problems.Add($"the archive cannot be read: {(listing.Result.Succeeded ? unpacked.Result.Error : listing.Result.Error).Trim()}");
+                problems.Add($"the archive holds no valid manifest ({SiteBackup.ManifestEntryName} as its last entry)");
+                return (null, null, null);
             }
 
-            if (manifest is not null)
+            var entries = new List<TarListingEntry>();
+            foreach (var line in Encoding.UTF8.GetString(listing.Result.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                problems.Add($"the entry '{entry.Name}' comes after the manifest");
-                break;
-            }
-
-            var isFile = entry.Type == TarEntryType.RegularFile;
-            var (kind, size, content) = isFile ? records.Next() : ('\0', 0L, ReadOnlyMemory<byte>.Empty);
-            if (isFile && entry.Name == SiteBackup.ManifestEntryName && kind == 'M')
-            {
-                using var stream = new MemoryStream(content.ToArray());
-                (manifest, manifestSha256) = await SiteBackup.ReadManifestAsync(stream, problems, cancellationToken);
-                if (manifest is null)
+                if (!TarListing.TryParse(line, out var entry))
                 {
+                    problems.Add($"the archive's listing cannot be read at '{line}'");
                     break;
                 }
 
-                continue;
+                entries.Add(entry);
             }
 
-            var sha256 = Encoding.ASCII.GetString(content.Span);
-            if (isFile && entry.Name.StartsWith(SiteBackup.AttachmentPrefix, StringComparison.Ordinal))
+            var hashes = await RemoteHashes.Sha256AllAsync(shell, scratch,
+                entries.Where(e => e.Type == TarEntryType.RegularFile && e.Size > 0 && e.Name != SiteBackup.ManifestEntryName).Select(e => e.Name).ToList(), cancellationToken);
+            SiteManifest? manifest = null;
+            string? manifestSha256 = null;
+            foreach (var entry in entries)
             {
-                onAttachment?.Invoke(new ManifestAttachment(entry.Name[SiteBackup.AttachmentPrefix.Length..], size, size == 0 ? SiteFiles.EmptySha256 : sha256));
-                continue;
+                if (manifest is not null)
+                {
+                    problems.Add($"the entry '{entry.Name}' comes after the manifest");
+                    break;
+                }
+
+                var isFile = entry.Type == TarEntryType.RegularFile;
+                if (isFile && entry.Name == SiteBackup.ManifestEntryName)
+                {
+                    await using var content = await files.OpenReadAsync(Path.Join(scratch, entry.Name), cancellationToken);
+                    (manifest, manifestSha256) = await SiteBackup.ReadManifestAsync(content, problems, cancellationToken);
+                    if (manifest is null)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                var sha256 = !isFile || entry.Size == 0 ? SiteFiles.EmptySha256 : hashes.GetValueOrDefault(entry.Name, "");
+                if (isFile && entry.Name.StartsWith(SiteBackup.AttachmentPrefix, StringComparison.Ordinal))
+                {
+                    onAttachment?.Invoke(new ManifestAttachment(entry.Name[SiteBackup.AttachmentPrefix.Length..], entry.Size, sha256));
+                    continue;
+                }
+
+                if (SiteBackup.SiteEntryOf(entry.Name, entry.Type, entry.Mode, entry.Size, sha256, entry.LinkTarget, problems) is { } found)
+                {
+                    onSiteEntry(found);
+                }
             }
 
-            if (SiteBackup.SiteEntryOf(entry.Name, entry.Type, entry.Mode, size, size == 0 ? SiteFiles.EmptySha256 : sha256, entry.LinkTarget, problems) is { } found)
+            if (manifest is null)
             {
-                onSiteEntry(found);
+                problems.Add($"the archive holds no valid manifest ({SiteBackup.ManifestEntryName} as its last entry)");
             }
+
+            var archiveSha256 = Encoding.ASCII.GetString(archiveHash.Result.Output).Trim();
+            return (manifest, manifestSha256, archiveSha256.Length == 64 ? archiveSha256 : null);
         }
-
-        if (manifest is null)
+        finally
         {
-            problems.Add($"the archive holds no valid manifest ({SiteBackup.ManifestEntryName} as its last entry)");
+            await shell.RunAsync($"rm -rf -- {quotedScratch}", null, CancellationToken.None);
         }
-
-        var archiveSha256 = Encoding.ASCII.GetString(archiveHash.Result.Output).Trim();
-        return (manifest, manifestSha256, archiveSha256.Length == 64 ? archiveSha256 : null);
     }
 
     private sealed record Listed(char Type, int Mode, long Size, string Path, string LinkTarget);
@@ -220,37 +236,4 @@ internal static class RemoteArchive
 
     private static string EscapeGlob(string path) =>
         new StringBuilder(path).Replace("\\", "\\\\").Replace("*", "\\*").Replace("?", "\\?").Replace("[", "\\[").ToString();
-
-    /// <summary>The records the extraction's <c>--to-command</c> prints: <c>F\0size\0sha256\0</c> per file, <c>M\0size\0</c> and the bytes for the manifest.</summary>
-    private sealed class RecordReader(byte[] output)
-    {
-        private int _position;
-
-        public (char Kind, long Size, ReadOnlyMemory<byte> Content) Next()
-        {
-            var kind = (char)Field()[0];
-            var size = long.Parse(Encoding.ASCII.GetString(Field()), System.Globalization.CultureInfo.InvariantCulture);
-            if (kind == 'M')
-            {
-                var content = output.AsMemory(_position, (int)size);
-                _position += (int)size;
-                return (kind, size, content);
-            }
-
-            return (kind, size, Field());
-        }
-
-        private byte[] Field()
-        {
-            var end = Array.IndexOf(output, (byte)0, _position);
-            if (end < 0)
-            {
-                throw new InvalidDataException("The archive's content listing ended early.");
-            }
-
-            var field = output[_position..end];
-            _position = end + 1;
-            return field;
-        }
-    }
 }

@@ -5,7 +5,7 @@ using System.Text;
 namespace Installatron.Core.Sites;
 
 /// <summary>One line of <c>tar -tv --quoting-style=c --numeric-owner --full-time</c>: type, mode, name and link target.</summary>
-internal readonly record struct TarListingEntry(TarEntryType Type, int Mode, string Name, string? LinkTarget);
+internal readonly record struct TarListingEntry(TarEntryType Type, int Mode, long Size, string Name, string? LinkTarget);
 
 /// <summary>Reads GNU tar's verbose listing with C-quoted names (the only form in which every name can be read back exactly).</summary>
 internal static class TarListing
@@ -48,7 +48,14 @@ internal static class TarListing
             'b' => TarEntryType.BlockDevice,
             _ => TarEntryType.ExtendedAttributes,
         };
-        entry = new TarListingEntry(type, ModeOf(line.AsSpan(1, 9)), name, target);
+        // "perms owner/group size date time": the size is the third field.
+        var fields = line[..quote].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 3 || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            return false;
+        }
+
+        entry = new TarListingEntry(type, ModeOf(line.AsSpan(1, 9)), size, name, target);
         return true;
     }
 

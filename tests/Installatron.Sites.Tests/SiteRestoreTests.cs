@@ -110,7 +110,7 @@ public sealed class SiteRestoreTests : IDisposable
     }
 
     /// <summary>What a failed update leaves behind: changed, added and deleted files and folders, a new mode, new and retargeted links.</summary>
-    private static void Mess(string site)
+    internal static void Mess(string site)
     {
         File.WriteAllText(Path.Join(site, "wp-includes/version.php"), "<?php\n$wp_version = '6.7.3';\n");
         File.WriteAllText(Path.Join(site, "wp-login.php"), "<?php\necho 'LOGIN';\n");

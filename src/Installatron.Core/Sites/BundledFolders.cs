@@ -37,7 +37,7 @@ internal static class BundledFolders
             try
             {
                 var parent = folder[..folder.LastIndexOf('/')];
-                if (SiteTree.KindOf(writer.ResolveDirectory(parent)) == EntryKind.Directory && writer.KindOf(folder) == EntryKind.Missing)
+                if (writer.Files.Stat(writer.ResolveDirectory(parent)).Kind == EntryKind.Directory && writer.KindOf(folder) == EntryKind.Missing)
                 {
                     missing.Add(folder);
                 }
@@ -74,7 +74,7 @@ internal static class BundledFolders
             writer.SetDirectoryMode(Rename(directory.Path), directory.Mode);
         }
 
-        Directory.Move(writer.Resolve(temporary), writer.Resolve(folder));
+        writer.MoveDirectory(temporary, folder);
     }
 
     private static bool IsChildOf(string path, string parent) =>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Installatron.Core.Domain;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -15,14 +16,22 @@ public static class CoreIntegrity
 
     private const string UserContent = "wp-content/";
     private static readonly string[] CoreFolders = ["wp-admin", "wp-includes"];
-    private static readonly EnumerationOptions RootEntries = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
     private static readonly HashSet<string> RootFilesNotCore = new(["wp-config.php"], StringComparer.OrdinalIgnoreCase);
 
+    public static Task<CoreIntegrityReport> CheckAsync(
+        string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken) =>
+        CheckAsync(LocalSiteFileSystem.Instance, siteRoot, version, md5ByPath, cancellationToken);
+
+    /// <inheritdoc cref="CheckAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>
     public static async Task<CoreIntegrityReport> CheckAsync(
-        string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(siteRoot);
-        var present = ListCore(root, cancellationToken);
+        var present = ListCore(files, root, cancellationToken);
+        var md5s = files.Shell is { } shell && shell.Tools.Contains("md5sum") && shell.Tools.Contains("xargs")
+            ? await RemoteHashes.HashAllAsync(shell, root, md5ByPath.Keys.Where(p => present.GetValueOrDefault(p) == ManifestEntryTypes.File).ToList(),
+                "md5sum", 32, cancellationToken)
+            : [];
         var modified = new List<string>();
         var missing = new List<string>();
         var checkedFiles = 0;
@@ -38,7 +47,8 @@ public static class CoreIntegrity
             {
                 missing.Add(path);
             }
-            else if (type != ManifestEntryTypes.File || await Md5Async(Path.Join(root, path), cancellationToken) != md5.ToLowerInvariant())
+            else if (type != ManifestEntryTypes.File
+                || (md5s.TryGetValue(path, out var found) ? found : await Md5Async(files, Path.Join(root, path), cancellationToken)) != md5.ToLowerInvariant())
             {
                 modified.Add(path);
             }
@@ -55,24 +65,27 @@ public static class CoreIntegrity
     }
 
     /// <summary>Root-level entries and everything under the core folders (when they are real folders), by relative path and type.</summary>
-    private static Dictionary<string, string> ListCore(string root, CancellationToken cancellationToken)
+    private static Dictionary<string, string> ListCore(ISiteFileSystem files, string root, CancellationToken cancellationToken)
     {
         var present = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!Directory.Exists(root))
+        if (!files.DirectoryExists(root))
         {
             return present;
         }
 
-        foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", RootEntries))
+        foreach (var entry in files.List(root))
         {
-            present[info.Name] = info.Attributes.HasFlag(FileAttributes.ReparsePoint) ? ManifestEntryTypes.Symlink
-                : info is DirectoryInfo ? ManifestEntryTypes.Directory
-                : ManifestEntryTypes.File;
+            present[entry.Name] = entry.Info.Kind switch
+            {
+                EntryKind.Symlink => ManifestEntryTypes.Symlink,
+                EntryKind.Directory => ManifestEntryTypes.Directory,
+                _ => ManifestEntryTypes.File,
+            };
         }
 
         foreach (var folder in CoreFolders.Where(f => present.TryGetValue(f, out var type) && type == ManifestEntryTypes.Directory))
         {
-            foreach (var item in SiteTree.Walk(Path.Join(root, folder), [], cancellationToken))
+            foreach (var item in SiteTree.Walk(files, Path.Join(root, folder), [], cancellationToken))
             {
                 present[$"{folder}/{item.Path}"] = item.Type;
             }
@@ -87,9 +100,9 @@ public static class CoreIntegrity
         return paths.Count > MaxListed ? paths[..MaxListed] : paths;
     }
 
-    private static async Task<string> Md5Async(string path, CancellationToken cancellationToken)
+    private static async Task<string> Md5Async(ISiteFileSystem files, string path, CancellationToken cancellationToken)
     {
-        await using var stream = SiteFiles.OpenRead(path);
+        await using var stream = await files.OpenReadAsync(path, cancellationToken);
         // The release's checksums are md5 (all WordPress.org publishes); compared, never relied on for secrecy.
         return Convert.ToHexStringLower(await MD5.HashDataAsync(stream, cancellationToken));
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -14,6 +15,12 @@ public static class MaintenanceMarker
 
     public static void Remove(string siteRoot, SiteRecipe recipe) =>
         new SiteWriter(Path.GetFullPath(siteRoot)).DeleteFileOrLink(RecipeRules.Of(recipe).MaintenanceFile);
+
+    public static Task WriteAsync(ISiteFileSystem files, string siteRoot, SiteRecipe recipe, TimeProvider time, CancellationToken cancellationToken) =>
+        WriteAsync(new SiteWriter(files, Path.GetFullPath(siteRoot)), RecipeRules.Of(recipe), time, cancellationToken);
+
+    public static void Remove(ISiteFileSystem files, string siteRoot, SiteRecipe recipe) =>
+        new SiteWriter(files, Path.GetFullPath(siteRoot)).DeleteFileOrLink(RecipeRules.Of(recipe).MaintenanceFile);
 
     internal static async Task WriteAsync(SiteWriter writer, RecipeRules rules, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>
@@ -30,11 +32,16 @@ public sealed class PackageApplier(TimeProvider time)
     /// added where the site lacks them (<see cref="BundledFolders"/>); marker off and staging folder removed. On a
     /// failure the marker stays on (the site is mid-update) for the caller to retry or revert.
     /// </summary>
-    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken)
+    public Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken) =>
+        ApplyAsync(LocalSiteFileSystem.Instance, request, cancellationToken);
+
+    /// <inheritdoc cref="ApplyAsync(ApplyRequest, CancellationToken)"/>
+    /// <remarks>The site and the staging folder are on <paramref name="files"/>; the packages are local files.</remarks>
+    public async Task<ApplyResult> ApplyAsync(ISiteFileSystem files, ApplyRequest request, CancellationToken cancellationToken)
     {
-        var root = SiteRootOf(request.SiteRoot);
+        var root = SiteRootOf(files, request.SiteRoot);
         var rules = RecipeRules.Of(request.Recipe);
-        var staging = StagingArea.For(request.StagingDirectory, root);
+        var staging = StagingArea.For(files, request.StagingDirectory, root);
         await using var package = await SitePackage.OpenAsync(request.NewPackageZip, rules.PackageRoot, cancellationToken);
         await using var old = request.OldPackageZip is null ? null
             : await SitePackage.OpenAsync(request.OldPackageZip, request.OldPackageRoot is null ? rules.PackageRoot : RecipeRules.NormalizeRoot(request.OldPackageRoot), cancellationToken);
@@ -42,7 +49,7 @@ public sealed class PackageApplier(TimeProvider time)
         var core = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
         var shipped = package.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var obsolete = old?.Entries.Where(e => !shipped.Contains(e.Path) && !rules.IsPreserved(e.Path)).ToList() ?? [];
-        var writer = new SiteWriter(root);
+        var writer = new SiteWriter(files, root);
         CheckBeforeWriting(writer, rules, core, obsolete);
         var adding = BundledFolders.MissingFrom(writer, BundledFolders.NewSince(rules, package, old));
         var addingEntries = package.Entries.Where(e => adding.Any(folder => SitePaths.IsSameOrUnder(e.Path, folder))).ToList();
@@ -51,22 +58,14 @@ public sealed class PackageApplier(TimeProvider time)
         await MaintenanceMarker.WriteAsync(writer, rules, time, cancellationToken);
         try
         {
-            staging.Reset();
-            var staged = new List<StagedFile>();
-            foreach (var entry in core.Where(e => !e.IsDirectory))
-            {
-                staged.Add(await staging.ExtractAsync(package, entry, cancellationToken));
-            }
+            await staging.ResetAsync(cancellationToken);
+            var staged = await staging.StageAsync(package, core.Concat(addingEntries), cancellationToken);
+            var stagedAdding = staged.Where(f => adding.Any(folder => SitePaths.IsSameOrUnder(f.Path, folder))).ToList();
+            staged = staged.Where(f => !rules.IsPreserved(f.Path)).ToList();
 
             foreach (var directory in core.Where(e => e.IsDirectory))
             {
                 writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: false, makeWritable: false);
-            }
-
-            var stagedAdding = new List<StagedFile>();
-            foreach (var entry in addingEntries.Where(e => !e.IsDirectory))
-            {
-                stagedAdding.Add(await staging.ExtractAsync(package, entry, cancellationToken));
             }
 
             var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
@@ -101,12 +100,17 @@ public sealed class PackageApplier(TimeProvider time)
     /// written, files the zip no longer holds removed. A symbolic link at the component's place is replaced by a
     /// folder, never written through. Maintenance is the caller's (see <see cref="MaintenanceMarker"/>).
     /// </summary>
+    public Task<ApplyResult> ApplyComponentAsync(
+        string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken) =>
+        ApplyComponentAsync(LocalSiteFileSystem.Instance, siteRoot, componentDirectory, componentZip, stagingDirectory, cancellationToken);
+
+    /// <inheritdoc cref="ApplyComponentAsync(string, string, string, string, CancellationToken)"/>
     public async Task<ApplyResult> ApplyComponentAsync(
-        string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, string componentDirectory, string componentZip, string stagingDirectory, CancellationToken cancellationToken)
     {
-        var root = SiteRootOf(siteRoot);
+        var root = SiteRootOf(files, siteRoot);
         var component = SitePaths.Normalize(componentDirectory);
-        var staging = StagingArea.For(stagingDirectory, root);
+        var staging = StagingArea.For(files, stagingDirectory, root);
         await using var package = await SitePackage.OpenAsync(componentZip, "", cancellationToken);
         var tops = package.Entries.Where(e => !e.Path.Contains('/')).ToList();
         if (tops is not [{ IsDirectory: true } top])
@@ -119,7 +123,7 @@ public sealed class PackageApplier(TimeProvider time)
         var entries = package.Entries.Where(e => e.Path != top.Path)
             .Select(e => e with { Path = $"{component}/{e.Path[prefix.Length..]}" })
             .ToList();
-        var writer = new SiteWriter(root);
+        var writer = new SiteWriter(files, root);
         writer.Resolve(component);
         var ancestors = Ancestors(component).ToList();
         foreach (var ancestor in ancestors)
@@ -130,12 +134,8 @@ public sealed class PackageApplier(TimeProvider time)
         staging.EnsureUsable();
         try
         {
-            staging.Reset();
-            var staged = new List<StagedFile>();
-            foreach (var entry in entries.Where(e => !e.IsDirectory))
-            {
-                staged.Add(await staging.ExtractAsync(package, entry, cancellationToken));
-            }
+            await staging.ResetAsync(cancellationToken);
+            var staged = await staging.StageAsync(package, entries, cancellationToken);
 
             foreach (var ancestor in ancestors)
             {
@@ -151,7 +151,7 @@ public sealed class PackageApplier(TimeProvider time)
             var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
             var wanted = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             long removed = 0;
-            var extras = SiteTree.Walk(writer.ResolveDirectory(component), [], cancellationToken)
+            var extras = SiteTree.Walk(files, writer.ResolveDirectory(component), [], cancellationToken)
                 .Select(item => $"{component}/{item.Path}")
                 .Where(path => !wanted.Contains(path))
                 .ToList();
@@ -168,10 +168,10 @@ public sealed class PackageApplier(TimeProvider time)
         }
     }
 
-    private static string SiteRootOf(string siteRoot)
+    private static string SiteRootOf(ISiteFileSystem files, string siteRoot)
     {
-        var root = SitePaths.RequireRealRoot(siteRoot);
-        return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");
+        var root = SitePaths.RequireRealRoot(files, siteRoot);
+        return files.DirectoryExists(root) ? root : throw new DirectoryNotFoundException($"The site directory '{files.Describe(root)}' does not exist.");
     }
 
     /// <summary>Refuses, before anything is written, every path that would go through a symbolic link out of the site.</summary>
@@ -203,27 +203,35 @@ public sealed class PackageApplier(TimeProvider time)
     internal static async Task<(long Written, long Unchanged)> CopyIntoSiteAsync(
         SiteWriter writer, List<StagedFile> staged, CancellationToken cancellationToken)
     {
-        long written = 0, unchanged = 0;
+        var hashes = await RemoteHashes.ForAsync(writer.Files, writer.Root, staged.Where(f => f.Length > 0).Select(f => f.Path), cancellationToken);
+        var changed = new List<StagedFile>();
         foreach (var file in staged)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken))
+            if (!await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken, hashes))
             {
-                unchanged++;
-                continue;
+                changed.Add(file);
             }
+        }
 
-            await using var content = SiteFiles.OpenRead(file.StagedPath);
+        if (writer.Files.Shell is { } shell && new[] { "xargs", "cat", "sha256sum" }.All(shell.Tools.Contains))
+        {
+            await writer.CopyOnHostAsync(shell, changed, cancellationToken);
+            return (changed.Count, staged.Count - changed.Count);
+        }
+
+        foreach (var file in changed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var content = await writer.Files.OpenReadAsync(file.StagedPath, cancellationToken);
             var copied = await writer.WriteFileAsync(file.Path, content, file.Mode, null, cancellationToken);
             if (copied.Sha256 != file.Sha256)
             {
                 throw new IOException($"The staged copy of '{file.Path}' changed while it was being copied into the site.");
             }
-
-            written++;
         }
 
-        return (written, unchanged);
+        return (changed.Count, staged.Count - changed.Count);
     }
 
     private static IEnumerable<string> Ancestors(string path)

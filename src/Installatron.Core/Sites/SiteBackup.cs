@@ -1,6 +1,10 @@
+using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 using Installatron.Core.Domain;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -8,8 +12,6 @@ namespace Installatron.Core.Sites;
 /// A site's files in one tar.gz archive, written in a single streaming pass: every directory, file and symbolic link
 /// (links stored as links, never followed) under <c>site/</c>, in ordinal path order, then the manifest
 /// (<see cref="ManifestEntryName"/>) with each entry's type, size, mode and SHA-256 computed on the way.
-/// This file creates archives; SiteBackup.Verify.cs checks and describes them; SiteBackup.Attachments.cs reads
-/// attachments back.
 /// </summary>
 public static partial class SiteBackup
 {
@@ -28,8 +30,19 @@ public static partial class SiteBackup
     /// valid archive with the same exclude list is already there, it is kept as is (the backup was taken; taking it
     /// again would capture a later state).
     /// </summary>
-    public static async Task<BackupResult> CreateAsync(
+    public static Task<BackupResult> CreateAsync(
         string siteRoot, IReadOnlyList<string> excludeFiles, string archivePath, CancellationToken cancellationToken,
+        IReadOnlyList<BackupAttachment>? attachments = null) =>
+        CreateAsync(LocalSiteFileSystem.Instance, siteRoot, excludeFiles, archivePath, cancellationToken, attachments);
+
+    /// <inheritdoc cref="CreateAsync(string, IReadOnlyList{string}, string, CancellationToken, IReadOnlyList{BackupAttachment})"/>
+    /// <remarks>
+    /// The site and the archive are on <paramref name="files"/> (a remote site's backups stay on its server); the
+    /// attachments are local files. With a shell on that server the archive is built and verified there
+    /// (<see cref="RemoteArchive"/>), so the site's bytes never cross the network; the archive's format is the same.
+    /// </remarks>
+    public static async Task<BackupResult> CreateAsync(
+        ISiteFileSystem files, string siteRoot, IReadOnlyList<string> excludeFiles, string archivePath, CancellationToken cancellationToken,
         IReadOnlyList<BackupAttachment>? attachments = null)
     {
         if (attachments?.FirstOrDefault(a => !AttachmentName().IsMatch(a.Name)) is { } badName)
@@ -37,22 +50,22 @@ public static partial class SiteBackup
             throw new ArgumentException($"'{badName.Name}' is not a plain file name for an attachment.", nameof(attachments));
         }
 
-        var root = SitePaths.RequireRealRoot(siteRoot);
-        if (!Directory.Exists(root))
+        var root = SitePaths.RequireRealRoot(files, siteRoot);
+        if (!files.DirectoryExists(root))
         {
-            throw new DirectoryNotFoundException($"The site directory '{root}' does not exist.");
+            throw new DirectoryNotFoundException($"The site directory '{files.Describe(root)}' does not exist.");
         }
 
         var excludes = SitePaths.NormalizeAll(excludeFiles);
         var archive = Path.GetFullPath(archivePath);
-        if (SitePaths.IsSameOrUnder(archive, root) || SitePaths.IsSameOrUnder(SitePaths.RealPath(archive), SitePaths.RealPath(root)))
+        if (SitePaths.IsSameOrUnder(archive, root) || SitePaths.IsSameOrUnder(files.RealPath(archive), files.RealPath(root)))
         {
             throw new ArgumentException($"The archive '{archive}' must be outside the site '{root}'.", nameof(archivePath));
         }
 
-        if (File.Exists(archive))
+        if (files.FileExists(archive))
         {
-            var existing = await VerifyAsync(archive, cancellationToken);
+            var existing = await VerifyAsync(files, archive, cancellationToken);
             if (existing.IsValid && existing.Manifest!.ExcludeFiles.SequenceEqual(excludes, StringComparer.Ordinal))
             {
                 return existing.EnsureValid();
@@ -60,34 +73,56 @@ public static partial class SiteBackup
         }
 
         var partial = archive + PartialSuffix;
-        File.Delete(partial);
-        File.Delete(partial + ManifestSpoolSuffix);
+        DeleteIfThere(files, partial);
+        if (files is LocalSiteFileSystem)
+        {
+            File.Delete(LocalSpoolPath(partial));
+        }
         try
         {
-            await WriteArchiveAsync(root, excludes, partial, attachments ?? [], cancellationToken);
-            var written = (await VerifyAsync(partial, cancellationToken)).EnsureValid();
-            File.Move(partial, archive, overwrite: true);
+            if (files.Shell is not { } shell || !RemoteArchive.IsAvailable(shell)
+                || !await RemoteArchive.WriteAsync(shell, files, root, excludes, partial, attachments ?? [], cancellationToken))
+            {
+                await WriteArchiveAsync(files, root, excludes, partial, attachments ?? [], cancellationToken);
+            }
+
+            var written = (await VerifyAsync(files, partial, cancellationToken)).EnsureValid();
+            files.Rename(partial, archive);
             return written with { ArchivePath = archive };
         }
         catch
         {
-            File.Delete(partial);
+            DeleteIfThere(files, partial);
             throw;
         }
     }
 
-    private static async Task WriteArchiveAsync(
-        string root, IReadOnlyList<string> excludes, string partial, IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
+    private static void DeleteIfThere(ISiteFileSystem files, string path)
     {
-        var items = SiteTree.List(root, excludes, cancellationToken);
-        var entries = new List<ManifestEntry>(items.Count);
-        await using var file = new FileStream(partial, new FileStreamOptions
+        if (files.Stat(path).Kind is EntryKind.File or EntryKind.Symlink)
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = SiteFiles.BufferSize,
-        });
+            files.DeleteFile(path);
+        }
+    }
+
+    /// <summary>Where the manifest is spooled before it is written into the archive: beside a local archive, in the temp folder for a remote one.</summary>
+    private static string LocalSpoolPath(string partial) => partial + ManifestSpoolSuffix;
+
+    private static async Task WriteArchiveAsync(
+        ISiteFileSystem files, string root, IReadOnlyList<string> excludes, string partial, IReadOnlyList<BackupAttachment> attachments,
+        CancellationToken cancellationToken)
+    {
+        var items = SiteTree.List(files, root, excludes, cancellationToken);
+        var entries = new List<ManifestEntry>(items.Count);
+        await using Stream file = files is LocalSiteFileSystem
+            ? new FileStream(partial, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = SiteFiles.BufferSize,
+            })
+            : new BufferedStream(await files.CreateNewAsync(partial, cancellationToken), SiteFiles.BufferSize);
         await using (var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true))
         {
             await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
@@ -95,7 +130,7 @@ public static partial class SiteBackup
                 foreach (var item in items)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (await WriteSiteEntryAsync(tar, root, item, cancellationToken) is { } entry)
+                    if (await WriteSiteEntryAsync(files, tar, root, item, cancellationToken) is { } entry)
                     {
                         entries.Add(entry);
                     }
@@ -116,7 +151,7 @@ public static partial class SiteBackup
                 }
 
                 var manifest = SiteManifest.Create(excludes, entries) with { Attachments = stored.Count == 0 ? null : stored };
-                await using var spool = new FileStream(partial + ManifestSpoolSuffix, FileMode.Create, FileAccess.ReadWrite, FileShare.None,
+                await using var spool = new FileStream(files is LocalSiteFileSystem ? LocalSpoolPath(partial) : Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None,
                     1 << 16, FileOptions.DeleteOnClose);
                 await manifest.WriteAsync(spool, cancellationToken);
                 spool.Position = 0;
@@ -130,11 +165,15 @@ public static partial class SiteBackup
         }
 
         await file.FlushAsync(cancellationToken);
-        file.Flush(flushToDisk: true);
+        if (file is FileStream local)
+        {
+            local.Flush(flushToDisk: true);
+        }
     }
 
     /// <summary>Writes one site entry; null when it vanished since the listing (the manifest describes what the archive holds).</summary>
-    private static async Task<ManifestEntry?> WriteSiteEntryAsync(TarWriter tar, string root, SiteItem item, CancellationToken cancellationToken)
+    private static async Task<ManifestEntry?> WriteSiteEntryAsync(
+        ISiteFileSystem files, TarWriter tar, string root, SiteItem item, CancellationToken cancellationToken)
     {
         var full = Path.Join(root, item.Path);
         var name = SiteEntryPrefix + item.Path;
@@ -145,7 +184,7 @@ public static partial class SiteBackup
                 return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null);
 
             case ManifestEntryTypes.Symlink:
-                var target = new FileInfo(full).LinkTarget;
+                var target = files.ReadLink(full);
                 if (target is null)
                 {
                     return null;
@@ -168,10 +207,10 @@ public static partial class SiteBackup
                 return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
 
             default:
-                FileStream source;
+                Stream source;
                 try
                 {
-                    source = SiteFiles.OpenRead(full);
+                    source = await files.OpenReadAsync(full, cancellationToken);
                 }
                 catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
                 {
@@ -180,7 +219,7 @@ public static partial class SiteBackup
 
                 await using (source)
                 {
-                    using var snapshot = new SnapshotReadStream(source, source.Length);
+                    using var snapshot = new SnapshotReadStream(source, source.CanSeek ? source.Length : item.Size);
                     await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name)
                     {
                         Mode = (UnixFileMode)item.Mode,

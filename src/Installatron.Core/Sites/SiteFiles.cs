@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -11,14 +12,7 @@ internal static class SiteFiles
     /// <summary>The SHA-256 of no bytes.</summary>
     public const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    public static FileStream OpenRead(string path) => new(path, new FileStreamOptions
-    {
-        Mode = FileMode.Open,
-        Access = FileAccess.Read,
-        Share = FileShare.ReadWrite | FileShare.Delete,
-        BufferSize = 0,
-        Options = FileOptions.SequentialScan,
-    });
+    public static FileStream OpenRead(string path) => LocalSiteFileSystem.OpenRead(path);
 
     /// <summary>An archive read through a large buffer (decompressors read in small pieces).</summary>
     public static FileStream OpenArchive(string path) => new(path, new FileStreamOptions
@@ -31,18 +25,21 @@ internal static class SiteFiles
     });
 
     /// <summary>Creates a new file; fails when anything (a file, a symbolic link) is already there, so it never writes through a link.</summary>
-    /// <remarks>No preallocation: on a filesystem mounted with <c>discard</c> it makes deleting freshly written files far slower.</remarks>
-    public static FileStream CreateNew(string path) => new(path, new FileStreamOptions
-    {
-        Mode = FileMode.CreateNew,
-        Access = FileAccess.Write,
-        Share = FileShare.None,
-        BufferSize = 0,
-    });
+    public static FileStream CreateNew(string path) => LocalSiteFileSystem.CreateNew(path);
+
+    /// <summary>An archive on <paramref name="files"/>, read through a large buffer.</summary>
+    public static async Task<Stream> OpenArchiveAsync(ISiteFileSystem files, string path, CancellationToken cancellationToken) =>
+        files is LocalSiteFileSystem ? OpenArchive(path) : new BufferedStream(await files.OpenReadAsync(path, cancellationToken), BufferSize);
 
     public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
         await using var stream = OpenRead(path);
+        return await Sha256Async(stream, cancellationToken);
+    }
+
+    public static async Task<string> Sha256Async(ISiteFileSystem files, string path, CancellationToken cancellationToken)
+    {
+        await using var stream = await files.OpenReadAsync(path, cancellationToken);
         return await Sha256Async(stream, cancellationToken);
     }
 

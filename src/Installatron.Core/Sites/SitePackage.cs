@@ -21,11 +21,15 @@ internal sealed class SitePackage : IAsyncDisposable
 
     private readonly ZipArchive _zip;
 
-    private SitePackage(ZipArchive zip, IReadOnlyList<PackageEntry> entries)
+    private SitePackage(ZipArchive zip, IReadOnlyList<PackageEntry> entries, string zipPath)
     {
         _zip = zip;
         Entries = entries;
+        ZipPath = zipPath;
     }
+
+    /// <summary>The zip file (a local file).</summary>
+    public string ZipPath { get; }
 
     /// <summary>The number of entries in the zip's directory (folders only implied by a path are not counted).</summary>
     public int ZipEntryCount => _zip.Entries.Count;
@@ -52,7 +56,7 @@ internal sealed class SitePackage : IAsyncDisposable
 
         try
         {
-            return new SitePackage(zip, List(zip, packageRoot, name));
+            return new SitePackage(zip, List(zip, packageRoot, name), zipPath);
         }
         catch
         {

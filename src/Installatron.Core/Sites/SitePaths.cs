@@ -1,3 +1,5 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace Installatron.Core.Sites;
 /// </summary>
 public static class SitePaths
 {
-    private const int MaxSymbolicLinks = 40;
-
     /// <summary>The canonical form of <paramref name="relativePath"/> (trailing '/' removed); throws when it could escape the root.</summary>
     public static string Normalize(string relativePath) =>
         TryNormalize(relativePath, out var normalized, out var reason)
@@ -44,14 +44,15 @@ public static class SitePaths
     /// that is a symbolic link must resolve inside the site; the last component is not followed: callers act on it
     /// (replace it, delete it), never through it.
     /// </summary>
-    public static string Resolve(string siteRoot, string relativePath) => Resolve(Path.GetFullPath(siteRoot), Normalize(relativePath), null);
+    public static string Resolve(string siteRoot, string relativePath) =>
+        Resolve(LocalSiteFileSystem.Instance, Path.GetFullPath(siteRoot), Normalize(relativePath), null);
 
     /// <summary>
-    /// <see cref="Resolve(string, string)"/> for a normalized path (with <paramref name="includeLast"/>, the last
+    /// <see cref="Resolve(string, string)"/> on <paramref name="files"/> for a normalized path (with <paramref name="includeLast"/>, the last
     /// component is checked like the folders before it: a directory the caller will write into) under a full root; <paramref name="safeDirectories"/>
     /// remembers the relative directories already found to be real directories, so a long walk checks each once.
     /// </summary>
-    internal static string Resolve(string root, string normalized, HashSet<string>? safeDirectories, bool includeLast = false)
+    internal static string Resolve(ISiteFileSystem files, string root, string normalized, HashSet<string>? safeDirectories, bool includeLast = false)
     {
         string? realRoot = null;
         var end = includeLast ? normalized.Length : normalized.LastIndexOf('/');
@@ -63,17 +64,17 @@ public static class SitePaths
             var current = Path.Join(root, directory);
             if (safeDirectories is null || !safeDirectories.Contains(directory))
             {
-                var attributes = new FileInfo(current).Attributes;
-                if ((int)attributes != -1 && attributes.HasFlag(FileAttributes.ReparsePoint))
+                var kind = files.Stat(current).Kind;
+                if (kind == EntryKind.Symlink)
                 {
-                    realRoot ??= RealPath(root);
-                    if (!IsSameOrUnder(RealPath(current), realRoot))
+                    realRoot ??= files.RealPath(root);
+                    if (!IsSameOrUnder(files.RealPath(current), realRoot))
                     {
                         throw new UnsafePathException(
                             $"The path '{normalized}' goes through the symbolic link '{directory}', which points outside the site.");
                     }
                 }
-                else if ((int)attributes != -1 && attributes.HasFlag(FileAttributes.Directory))
+                else if (kind == EntryKind.Directory)
                 {
                     safeDirectories?.Add(directory);
                 }
@@ -89,66 +90,20 @@ public static class SitePaths
     /// The full path of a site (or staging) root that must be its own real path: no symbolic link anywhere on it. The
     /// engine is given resolved roots (<see cref="AccountFolder"/>); one that still holds a link was swapped for one.
     /// </summary>
-    public static string RequireRealRoot(string root)
+    public static string RequireRealRoot(string root) => RequireRealRoot(LocalSiteFileSystem.Instance, root);
+
+    /// <inheritdoc cref="RequireRealRoot(string)"/>
+    public static string RequireRealRoot(ISiteFileSystem files, string root)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        var real = RealPath(full);
+        var real = files.RealPath(full);
         return real == full
             ? full
-            : throw new UnsafePathException($"The folder '{full}' is reached through a symbolic link (it is really '{real}'); only a site's real path is worked on.");
+            : throw new UnsafePathException($"The folder '{files.Describe(full)}' is reached through a symbolic link (it is really '{real}'); only a site's real path is worked on.");
     }
 
-    /// <summary>The physical path of <paramref name="path"/>: every symbolic link on it resolved (a missing tail is kept as is).</summary>
-    public static string RealPath(string path)
-    {
-        var pending = new Stack<string>();
-        Push(pending, Path.GetFullPath(path));
-        var current = "/";
-        var links = 0;
-        while (pending.TryPop(out var segment))
-        {
-            if (segment is "" or ".")
-            {
-                continue;
-            }
-
-            if (segment == "..")
-            {
-                current = Path.GetDirectoryName(current) ?? "/";
-                continue;
-            }
-
-            var next = Path.Join(current, segment);
-            var target = new FileInfo(next).LinkTarget;
-            if (target is null)
-            {
-                current = next;
-                continue;
-            }
-
-            if (++links > MaxSymbolicLinks)
-            {
-                throw new UnsafePathException($"The path '{path}' goes through too many symbolic links.");
-            }
-
-            Push(pending, target);
-            if (Path.IsPathRooted(target))
-            {
-                current = "/";
-            }
-        }
-
-        return current;
-
-        static void Push(Stack<string> stack, string text)
-        {
-            var parts = text.Split('/');
-            for (var i = parts.Length - 1; i >= 0; i--)
-            {
-                stack.Push(parts[i]);
-            }
-        }
-    }
+    /// <summary>The physical path of <paramref name="path"/> on this machine: every symbolic link on it resolved (a missing tail is kept as is).</summary>
+    public static string RealPath(string path) => LocalSiteFileSystem.Instance.RealPath(path);
 
     private static bool TryNormalize(string? path, out string normalized, out string reason)
     {

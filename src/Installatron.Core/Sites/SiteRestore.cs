@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -15,14 +16,20 @@ public static class SiteRestore
     /// tree against the manifest and throws <see cref="SiteMismatchException"/> if anything still differs. Paths under
     /// <paramref name="excludeFiles"/> are neither written nor removed.
     /// </summary>
+    public static Task<RestoreResult> RestoreAsync(
+        string archivePath, string siteRoot, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken) =>
+        RestoreAsync(LocalSiteFileSystem.Instance, archivePath, siteRoot, excludeFiles, cancellationToken);
+
+    /// <inheritdoc cref="RestoreAsync(string, string, IReadOnlyList{string}, CancellationToken)"/>
+    /// <remarks>The archive and the site are on <paramref name="files"/>.</remarks>
     public static async Task<RestoreResult> RestoreAsync(
-        string archivePath, string siteRoot, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken)
+        ISiteFileSystem files, string archivePath, string siteRoot, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken)
     {
-        var manifest = await SiteBackup.ReadManifestAsync(archivePath, cancellationToken);
+        var manifest = await SiteBackup.ReadManifestAsync(files, archivePath, cancellationToken);
         var excludes = SitePaths.NormalizeAll(excludeFiles);
-        var root = SitePaths.RequireRealRoot(siteRoot);
-        Directory.CreateDirectory(root);
-        var writer = new SiteWriter(root);
+        var root = SitePaths.RequireRealRoot(files, siteRoot);
+        files.CreateDirectories(root);
+        var writer = new SiteWriter(files, root);
 
         var (written, unchanged) = await ExtractAsync(archivePath, manifest, excludes, writer, cancellationToken);
         var removed = RemoveExtras(manifest, excludes, writer, cancellationToken);
@@ -36,7 +43,7 @@ public static class SiteRestore
             }
         }
 
-        var differences = await SiteVerifier.VerifyAgainstManifestAsync(root, manifest, excludes, cancellationToken);
+        var differences = await SiteVerifier.VerifyAgainstManifestAsync(files, root, manifest, excludes, cancellationToken);
         if (differences.Count > 0)
         {
             throw new SiteMismatchException(
@@ -52,7 +59,10 @@ public static class SiteRestore
     {
         long written = 0, unchanged = 0;
         var next = 0;
-        await using var file = SiteFiles.OpenArchive(archivePath);
+        var hashes = await RemoteHashes.ForAsync(writer.Files, writer.Root,
+            manifest.Entries.Where(e => e.Type == ManifestEntryTypes.File && e.Size > 0 && !SitePaths.IsUnderAny(e.Path, excludes)).Select(e => e.Path),
+            cancellationToken);
+        await using var file = await SiteFiles.OpenArchiveAsync(writer.Files, archivePath, cancellationToken);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
         await using var tar = new TarReader(gzip);
         while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
@@ -83,7 +93,7 @@ public static class SiteRestore
                     writer.WriteSymlink(path, wanted.LinkTarget!);
                     break;
                 default:
-                    if (await writer.IsSameFileAsync(path, wanted.Size, wanted.Mode, wanted.Sha256, cancellationToken))
+                    if (await writer.IsSameFileAsync(path, wanted.Size, wanted.Mode, wanted.Sha256, cancellationToken, hashes))
                     {
                         unchanged++;
                         break;
@@ -107,7 +117,7 @@ public static class SiteRestore
     private static long RemoveExtras(SiteManifest manifest, IReadOnlyList<string> excludes, SiteWriter writer, CancellationToken cancellationToken)
     {
         var kept = manifest.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
-        var extras = SiteTree.Walk(writer.Root, excludes, cancellationToken).Where(i => !kept.Contains(i.Path)).ToList();
+        var extras = SiteTree.Walk(writer.Files, writer.Root, excludes, cancellationToken).Where(i => !kept.Contains(i.Path)).ToList();
         extras.Sort((a, b) => string.CompareOrdinal(b.Path, a.Path));
         long removed = 0;
         foreach (var item in extras)

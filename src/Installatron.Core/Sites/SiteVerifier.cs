@@ -1,3 +1,5 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>Compares a site tree with a backup's manifest or with an application package, streaming every file once.</summary>
@@ -7,8 +9,13 @@ public static class SiteVerifier
     /// Every difference between <paramref name="siteRoot"/> and <paramref name="manifest"/>: missing and extra entries,
     /// changed content, mode, type or link target. Paths under <paramref name="excludeFiles"/> are ignored on both sides.
     /// </summary>
+    public static Task<IReadOnlyList<SiteDifference>> VerifyAgainstManifestAsync(
+        string siteRoot, SiteManifest manifest, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken) =>
+        VerifyAgainstManifestAsync(LocalSiteFileSystem.Instance, siteRoot, manifest, excludeFiles, cancellationToken);
+
+    /// <inheritdoc cref="VerifyAgainstManifestAsync(string, SiteManifest, IReadOnlyList{string}, CancellationToken)"/>
     public static async Task<IReadOnlyList<SiteDifference>> VerifyAgainstManifestAsync(
-        string siteRoot, SiteManifest manifest, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, SiteManifest manifest, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(siteRoot);
         var excludes = SitePaths.NormalizeAll(excludeFiles);
@@ -22,13 +29,14 @@ public static class SiteVerifier
         // One streaming walk of the tree; memory holds the manifest's paths, not a second listing.
         var seen = new bool[expected.Count];
         var differences = new List<SiteDifference>();
-        var present = Directory.Exists(root) ? SiteTree.Walk(root, excludes, cancellationToken) : [];
+        var present = files.DirectoryExists(root) ? SiteTree.Walk(files, root, excludes, cancellationToken) : [];
+        var hashes = await RemoteHashes.ForAsync(files, root, expected.Where(e => e.Type == ManifestEntryTypes.File && e.Size > 0).Select(e => e.Path), cancellationToken);
         foreach (var item in present)
         {
             if (index.TryGetValue(item.Path, out var i))
             {
                 seen[i] = true;
-                if (await CompareAsync(root, expected[i], item, cancellationToken) is { } difference)
+                if (await CompareAsync(files, hashes, root, expected[i], item, cancellationToken) is { } difference)
                 {
                     differences.Add(difference);
                 }
@@ -57,21 +65,29 @@ public static class SiteVerifier
     /// from the package (content, mode, type). The recipe's preserved paths and maintenance file are ignored, and so
     /// are files the site has beyond the package.
     /// </summary>
+    public static Task<IReadOnlyList<SiteDifference>> VerifyAgainstPackageAsync(
+        string siteRoot, string packageZip, SiteRecipe recipe, CancellationToken cancellationToken) =>
+        VerifyAgainstPackageAsync(LocalSiteFileSystem.Instance, siteRoot, packageZip, recipe, cancellationToken);
+
+    /// <inheritdoc cref="VerifyAgainstPackageAsync(string, string, SiteRecipe, CancellationToken)"/>
+    /// <remarks>The site is on <paramref name="files"/>; the package is a local file.</remarks>
     public static async Task<IReadOnlyList<SiteDifference>> VerifyAgainstPackageAsync(
-        string siteRoot, string packageZip, SiteRecipe recipe, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, string packageZip, SiteRecipe recipe, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(siteRoot);
         var rules = RecipeRules.Of(recipe);
         await using var package = await SitePackage.OpenAsync(packageZip, rules.PackageRoot, cancellationToken);
         var differences = new List<SiteDifference>();
         var safeDirectories = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in package.Entries.Where(e => !rules.IsPreserved(e.Path)))
+        var checkedEntries = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
+        var hashes = await RemoteHashes.ForAsync(files, root, checkedEntries.Where(e => !e.IsDirectory && e.Length > 0).Select(e => e.Path), cancellationToken);
+        foreach (var entry in checkedEntries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string full;
             try
             {
-                full = SitePaths.Resolve(root, entry.Path, safeDirectories);
+                full = SitePaths.Resolve(files, root, entry.Path, safeDirectories);
             }
             catch (UnsafePathException ex)
             {
@@ -79,7 +95,8 @@ public static class SiteVerifier
                 continue;
             }
 
-            var kind = SiteTree.KindOf(full);
+            var info = files.Stat(full);
+            var kind = info.Kind;
             var expectedKind = entry.IsDirectory ? EntryKind.Directory : EntryKind.File;
             if (kind == EntryKind.Missing)
             {
@@ -91,22 +108,21 @@ public static class SiteVerifier
             }
             else if (!entry.IsDirectory)
             {
-                var info = new FileInfo(full);
-                var same = info.Length == entry.Length;
+                var same = info.Size == entry.Length;
                 if (same && entry.Length > 0)
                 {
                     await using var content = await package.OpenAsync(entry, cancellationToken);
-                    same = await SiteFiles.Sha256Async(content, cancellationToken) == await SiteFiles.Sha256Async(full, cancellationToken);
+                    same = await SiteFiles.Sha256Async(content, cancellationToken) == await hashes.Sha256Async(entry.Path, full, cancellationToken);
                 }
 
                 if (!same)
                 {
                     differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.ContentChanged, "the content differs from the package"));
                 }
-                else if (FileModes.Of(info) != entry.Mode)
+                else if (info.Mode != entry.Mode)
                 {
                     differences.Add(new SiteDifference(entry.Path, SiteDifferenceKind.ModeChanged,
-                        $"mode {FileModes.Octal(FileModes.Of(info))}, the package has {FileModes.Octal(entry.Mode)}"));
+                        $"mode {FileModes.Octal(info.Mode)}, the package has {FileModes.Octal(entry.Mode)}"));
                 }
             }
         }
@@ -114,7 +130,8 @@ public static class SiteVerifier
         return differences;
     }
 
-    private static async Task<SiteDifference?> CompareAsync(string root, ManifestEntry expected, SiteItem present, CancellationToken cancellationToken)
+    private static async Task<SiteDifference?> CompareAsync(
+        ISiteFileSystem files, RemoteHashes hashes, string root, ManifestEntry expected, SiteItem present, CancellationToken cancellationToken)
     {
         var path = expected.Path;
         if (expected.Type != present.Type)
@@ -125,13 +142,13 @@ public static class SiteVerifier
         switch (expected.Type)
         {
             case ManifestEntryTypes.Symlink:
-                var target = new FileInfo(Path.Join(root, path)).LinkTarget;
+                var target = files.ReadLink(Path.Join(root, path));
                 return target == expected.LinkTarget
                     ? null
                     : new SiteDifference(path, SiteDifferenceKind.LinkTargetChanged, $"links to '{target}', the backup to '{expected.LinkTarget}'");
 
             case ManifestEntryTypes.File when present.Size != expected.Size
-                || (expected.Size > 0 && await SiteFiles.Sha256Async(Path.Join(root, path), cancellationToken) != expected.Sha256):
+                || (expected.Size > 0 && await hashes.Sha256Async(path, Path.Join(root, path), cancellationToken) != expected.Sha256):
                 return new SiteDifference(path, SiteDifferenceKind.ContentChanged, "the content differs from the backup");
 
             default:

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
@@ -9,18 +10,28 @@ namespace Installatron.Core.Sites;
 /// the same folder and renamed over the old one, and a symbolic link found where something is written is replaced,
 /// never written through. The root itself must be a real path (no link on it).
 /// </summary>
-internal sealed class SiteWriter(string siteRoot)
+internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
 {
+    /// <summary>Per (source, temporary, mode): noclobber makes the redirection create the file with O_EXCL.</summary>
+    private const string CopyScript = """xargs -0 -r -n 3 sh -c 'set -C; cat -- "$1" > "$2" && chmod "$3" -- "$2"' sh""";
+
     private readonly HashSet<string> _safeDirectories = new(StringComparer.Ordinal);
 
-    public string Root { get; } = SitePaths.RequireRealRoot(siteRoot);
+    public SiteWriter(string siteRoot)
+        : this(LocalSiteFileSystem.Instance, siteRoot)
+    {
+    }
 
-    public string Resolve(string path) => SitePaths.Resolve(Root, path, _safeDirectories);
+    public ISiteFileSystem Files { get; } = files;
 
-    public EntryKind KindOf(string path) => SiteTree.KindOf(Resolve(path));
+    public string Root { get; } = SitePaths.RequireRealRoot(files, siteRoot);
+
+    public string Resolve(string path) => SitePaths.Resolve(Files, Root, path, _safeDirectories);
+
+    public EntryKind KindOf(string path) => Files.Stat(Resolve(path)).Kind;
 
     /// <summary>Resolves a directory the caller will write into: a symbolic link there must stay inside the site too.</summary>
-    public string ResolveDirectory(string path) => SitePaths.Resolve(Root, path, _safeDirectories, includeLast: true);
+    public string ResolveDirectory(string path) => SitePaths.Resolve(Files, Root, path, _safeDirectories, includeLast: true);
 
     /// <summary>
     /// Makes <paramref name="path"/> a directory; a new one gets <paramref name="mode"/>. A file there is replaced; a
@@ -30,49 +41,47 @@ internal sealed class SiteWriter(string siteRoot)
     public void EnsureDirectory(string path, int mode, bool replaceLink, bool makeWritable)
     {
         var full = Resolve(path);
-        switch (SiteTree.KindOf(full))
+        var info = Files.Stat(full);
+        switch (info.Kind)
         {
             case EntryKind.Directory:
-                var current = FileModes.Of(new DirectoryInfo(full));
-                if (makeWritable && (current & FileModes.OwnerAll) != FileModes.OwnerAll)
+                if (makeWritable && (info.Mode & FileModes.OwnerAll) != FileModes.OwnerAll)
                 {
-                    FileModes.Set(full, current | FileModes.OwnerAll);
+                    Files.SetMode(full, info.Mode | FileModes.OwnerAll);
                 }
 
                 return;
             case EntryKind.Symlink when !replaceLink:
                 ResolveDirectory(path);
-                if (Directory.Exists(full))
+                if (Files.Stat(Files.RealPath(full)).Kind == EntryKind.Directory)
                 {
                     return;
                 }
 
-                File.Delete(full);
+                Files.DeleteFile(full);
                 break;
             case EntryKind.File or EntryKind.Symlink:
-                File.Delete(full);
+                Files.DeleteFile(full);
                 Forget(path);
                 break;
         }
 
-        Directory.CreateDirectory(full);
-        FileModes.Set(full, makeWritable ? mode | FileModes.OwnerAll : mode);
+        Files.CreateDirectory(full);
+        Files.SetMode(full, makeWritable ? mode | FileModes.OwnerAll : mode);
     }
 
     /// <summary>True when <paramref name="path"/> is a regular file with this size, mode and content.</summary>
-    public async Task<bool> IsSameFileAsync(string path, long size, int mode, string sha256, CancellationToken cancellationToken)
+    /// <remarks><paramref name="hashes"/>: contents hashed beforehand on the site's host, when it has a shell.</remarks>
+    public async Task<bool> IsSameFileAsync(string path, long size, int mode, string sha256, CancellationToken cancellationToken, RemoteHashes? hashes = null)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) != EntryKind.File)
-        {
-            return false;
-        }
+        var info = Files.Stat(full);
 
         // An empty file is never opened: a FIFO or device node there must not block or be read.
-        var info = new FileInfo(full);
-        return info.Length == size
-            && FileModes.Of(info) == mode
-            && (size == 0 || await SiteFiles.Sha256Async(full, cancellationToken) == sha256);
+        return info.Kind == EntryKind.File
+            && info.Size == size
+            && info.Mode == mode
+            && (size == 0 || await (hashes is null ? SiteFiles.Sha256Async(Files, full, cancellationToken) : hashes.Sha256Async(path, full, cancellationToken)) == sha256);
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; returns the SHA-256 and length written.</summary>
@@ -84,30 +93,15 @@ internal sealed class SiteWriter(string siteRoot)
         DeleteAny(temp);
         try
         {
-            (string Sha256, long Length) written;
-            await using (var output = SiteFiles.CreateNew(temp))
-            {
-                written = await SiteFiles.CopyAsync(content, output, cancellationToken);
-            }
-
-            FileModes.Set(temp, mode);
+            var written = await Files.WriteNewAsync(temp, content, cancellationToken);
+            Files.SetMode(temp, mode);
             if (modified is { } time)
             {
-                File.SetLastWriteTimeUtc(temp, time.UtcDateTime);
+                Files.SetModified(temp, time);
             }
 
-            switch (SiteTree.KindOf(full))
-            {
-                case EntryKind.Directory:
-                    Directory.Delete(full, recursive: true);
-                    Forget(path);
-                    break;
-                case EntryKind.Symlink:
-                    File.Delete(full);
-                    break;
-            }
-
-            File.Move(temp, full, overwrite: true);
+            ReplaceWithFile(path, full);
+            Files.Rename(temp, full);
             return written;
         }
         catch
@@ -117,33 +111,82 @@ internal sealed class SiteWriter(string siteRoot)
         }
     }
 
+    /// <summary>
+    /// Writes each of <paramref name="files"/> from a file already on the site's host (a staged package file): copied
+    /// there by the shell into a temporary file created with O_EXCL (noclobber, never through a link), given its mode,
+    /// checked by its SHA-256 on the host, then renamed into place like <see cref="WriteFileAsync"/>. The content never
+    /// crosses the network.
+    /// </summary>
+    public async Task CopyOnHostAsync(IRemoteShell shell, IReadOnlyList<StagedFile> files, CancellationToken cancellationToken)
+    {
+        var targets = files.Select(f => (File: f, Full: Resolve(f.Path))).Select(t => (t.File, t.Full, Temp: TemporaryPathFor(t.Full))).ToList();
+        foreach (var target in targets)
+        {
+            DeleteAny(target.Temp);
+        }
+
+        try
+        {
+            using (var input = ShellText.NulSeparated(targets.SelectMany(t => new[] { t.File.StagedPath, t.Temp, FileModes.Octal(t.File.Mode) })))
+            {
+                var result = await shell.RunAsync(CopyScript, input, cancellationToken);
+                if (!result.Succeeded)
+                {
+                    throw new IOException($"Copying staged files into {Files.Describe(Root)} failed ({result.ExitStatus}): {result.Error.Trim()}");
+                }
+            }
+
+            var written = targets.Where(t => t.File.Length > 0).ToList();
+            var hashes = await RemoteHashes.Sha256AllAsync(shell, "/", written.Select(t => t.Temp.TrimStart('/')).ToList(), cancellationToken);
+            if (written.FirstOrDefault(t => hashes.GetValueOrDefault(t.Temp.TrimStart('/')) != t.File.Sha256) is { File.Path: var changed })
+            {
+                throw new IOException($"The staged copy of '{changed}' changed while it was being copied into the site.");
+            }
+
+            foreach (var target in targets)
+            {
+                ReplaceWithFile(target.File.Path, target.Full);
+                Files.Rename(target.Temp, target.Full);
+            }
+        }
+        catch
+        {
+            foreach (var target in targets)
+            {
+                DeleteAny(target.Temp);
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>Makes <paramref name="path"/> a symbolic link to <paramref name="target"/> (the link itself; nothing is followed).</summary>
     public void WriteSymlink(string path, string target)
     {
         var full = Resolve(path);
-        switch (SiteTree.KindOf(full))
+        switch (Files.Stat(full).Kind)
         {
-            case EntryKind.Symlink when new FileInfo(full).LinkTarget == target:
+            case EntryKind.Symlink when Files.ReadLink(full) == target:
                 return;
             case EntryKind.Directory:
-                Directory.Delete(full, recursive: true);
+                DeleteAny(full);
                 Forget(path);
                 break;
             case EntryKind.File or EntryKind.Symlink:
-                File.Delete(full);
+                Files.DeleteFile(full);
                 break;
         }
 
-        File.CreateSymbolicLink(full, target);
+        Files.CreateSymlink(full, target);
     }
 
     /// <summary>Deletes a file or symbolic link at <paramref name="path"/>; leaves a directory alone. True when something was deleted.</summary>
     public bool DeleteFileOrLink(string path)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) is EntryKind.File or EntryKind.Symlink)
+        if (Files.Stat(full).Kind is EntryKind.File or EntryKind.Symlink)
         {
-            File.Delete(full);
+            Files.DeleteFile(full);
             return true;
         }
 
@@ -154,12 +197,12 @@ internal sealed class SiteWriter(string siteRoot)
     public bool DeleteDirectoryIfEmpty(string path)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) != EntryKind.Directory || Directory.EnumerateFileSystemEntries(full).Any())
+        if (Files.Stat(full).Kind != EntryKind.Directory || Files.List(full).Count > 0)
         {
             return false;
         }
 
-        Directory.Delete(full);
+        Files.DeleteDirectory(full);
         Forget(path);
         return true;
     }
@@ -176,9 +219,32 @@ internal sealed class SiteWriter(string siteRoot)
     public void SetDirectoryMode(string path, int mode)
     {
         var full = Resolve(path);
-        if (SiteTree.KindOf(full) == EntryKind.Directory && FileModes.Of(new DirectoryInfo(full)) != mode)
+        var info = Files.Stat(full);
+        if (info.Kind == EntryKind.Directory && info.Mode != mode)
         {
-            FileModes.Set(full, mode);
+            Files.SetMode(full, mode);
+        }
+    }
+
+    /// <summary>Renames a folder of the site (both paths resolved inside it).</summary>
+    public void MoveDirectory(string from, string to)
+    {
+        Files.Rename(Resolve(from), Resolve(to));
+        Forget(from);
+    }
+
+    /// <summary>Removes a folder or link standing where a file is about to be renamed into place.</summary>
+    private void ReplaceWithFile(string path, string full)
+    {
+        switch (Files.Stat(full).Kind)
+        {
+            case EntryKind.Directory:
+                DeleteAny(full);
+                Forget(path);
+                break;
+            case EntryKind.Symlink:
+                Files.DeleteFile(full);
+                break;
         }
     }
 
@@ -190,15 +256,26 @@ internal sealed class SiteWriter(string siteRoot)
         return Path.Join(Path.GetDirectoryName(full), $".installatron-{tag}.tmp");
     }
 
-    private static bool DeleteAny(string full)
+    /// <summary>Removes whatever is at <paramref name="full"/>, a folder with everything in it; links are removed, never followed.</summary>
+    private bool DeleteAny(string full) => DeleteAny(Files, full);
+
+    internal static bool DeleteAny(ISiteFileSystem files, string full)
     {
-        switch (SiteTree.KindOf(full))
+        switch (files.Stat(full).Kind)
         {
-            case EntryKind.Directory:
+            case EntryKind.Directory when files is LocalSiteFileSystem:
                 Directory.Delete(full, recursive: true);
                 return true;
+            case EntryKind.Directory:
+                foreach (var entry in files.List(full))
+                {
+                    DeleteAny(files, Path.Join(full, entry.Name));
+                }
+
+                files.DeleteDirectory(full);
+                return true;
             case EntryKind.File or EntryKind.Symlink:
-                File.Delete(full);
+                files.DeleteFile(full);
                 return true;
             default:
                 return false;

@@ -23,6 +23,14 @@ public static partial class WordPressHeaders
         return Encoding.UTF8.GetString(buffer, 0, read);
     }
 
+    /// <inheritdoc cref="ReadStart(Stream)"/>
+    public static async Task<string> ReadStartAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[HeaderBytes];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
     /// <summary>The value of the field <paramref name="name"/> in <paramref name="text"/>, trimmed; <c>null</c> when absent.</summary>
     public static string? Field(string text, string name)
     {

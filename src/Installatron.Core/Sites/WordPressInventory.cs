@@ -1,3 +1,5 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>A plugin or theme found in a WordPress site, by its folder (or file) name and header version.</summary>
@@ -11,66 +13,78 @@ public sealed record WordPressComponent(string Id, string Name, string Version);
 /// </summary>
 public static class WordPressInventory
 {
-    public static IReadOnlyList<WordPressComponent> Plugins(string siteRoot)
+    public static IReadOnlyList<WordPressComponent> Plugins(string siteRoot) =>
+        PluginsAsync(LocalSiteFileSystem.Instance, siteRoot, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static IReadOnlyList<WordPressComponent> Themes(string siteRoot) =>
+        ThemesAsync(LocalSiteFileSystem.Instance, siteRoot, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static async Task<IReadOnlyList<WordPressComponent>> PluginsAsync(ISiteFileSystem files, string siteRoot, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(siteRoot, "wp-content", "plugins");
         var found = new List<WordPressComponent>();
-        if (!IsRealDirectory(folder))
+        if (files.Stat(folder).Kind != EntryKind.Directory)
         {
             return found;
         }
 
-        foreach (var file in Directory.EnumerateFiles(folder, "*.php").Order(StringComparer.Ordinal))
+        var entries = files.List(folder).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        foreach (var file in entries.Where(e => IsPhp(e.Name) && e.Info.Kind == EntryKind.File))
         {
-            if (Read(file, WordPressHeaders.PluginName) is { } header)
+            if (await ReadAsync(files, Path.Join(folder, file.Name), WordPressHeaders.PluginName, cancellationToken) is { } header)
             {
-                found.Add(new WordPressComponent(Path.GetFileNameWithoutExtension(file), header.Name, header.Version));
+                found.Add(new WordPressComponent(Path.GetFileNameWithoutExtension(file.Name), header.Name, header.Version));
             }
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(folder).Where(IsRealDirectory).Order(StringComparer.Ordinal))
+        foreach (var directory in entries.Where(e => e.Info.Kind == EntryKind.Directory))
         {
-            var header = Directory.EnumerateFiles(directory, "*.php").Order(StringComparer.Ordinal)
-                .Select(file => Read(file, WordPressHeaders.PluginName)).FirstOrDefault(h => h is not null);
-            if (header is not null)
+            var inside = Path.Join(folder, directory.Name);
+            foreach (var file in files.List(inside).Where(e => IsPhp(e.Name) && e.Info.Kind == EntryKind.File).OrderBy(e => e.Name, StringComparer.Ordinal))
             {
-                found.Add(new WordPressComponent(Path.GetFileName(directory), header.Value.Name, header.Value.Version));
+                if (await ReadAsync(files, Path.Join(inside, file.Name), WordPressHeaders.PluginName, cancellationToken) is { } header)
+                {
+                    found.Add(new WordPressComponent(directory.Name, header.Name, header.Version));
+                    break;
+                }
             }
         }
 
         return found.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
     }
 
-    public static IReadOnlyList<WordPressComponent> Themes(string siteRoot)
+    public static async Task<IReadOnlyList<WordPressComponent>> ThemesAsync(ISiteFileSystem files, string siteRoot, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(siteRoot, "wp-content", "themes");
-        if (!IsRealDirectory(folder))
+        var found = new List<WordPressComponent>();
+        if (files.Stat(folder).Kind != EntryKind.Directory)
         {
-            return [];
+            return found;
         }
 
-        return Directory.EnumerateDirectories(folder).Where(IsRealDirectory).Order(StringComparer.Ordinal)
-            .Select(directory => (Id: Path.GetFileName(directory), Header: Read(Path.Combine(directory, "style.css"), WordPressHeaders.ThemeName)))
-            .Where(theme => theme.Header is not null)
-            .Select(theme => new WordPressComponent(theme.Id, theme.Header!.Value.Name, theme.Header.Value.Version))
-            .ToList();
+        foreach (var directory in files.List(folder).Where(e => e.Info.Kind == EntryKind.Directory).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var style = Path.Join(folder, directory.Name, "style.css");
+            if (files.Stat(style).Kind == EntryKind.File
+                && await ReadAsync(files, style, WordPressHeaders.ThemeName, cancellationToken) is { } header)
+            {
+                found.Add(new WordPressComponent(directory.Name, header.Name, header.Version));
+            }
+        }
+
+        return found;
     }
 
-    private static (string Name, string Version)? Read(string file, string nameHeader)
-    {
-        if (!File.Exists(file) || new FileInfo(file).LinkTarget is not null)
-        {
-            return null;
-        }
+    private static bool IsPhp(string name) => name.EndsWith(".php", StringComparison.Ordinal);
 
+    private static async Task<(string Name, string Version)?> ReadAsync(ISiteFileSystem files, string file, string nameHeader, CancellationToken cancellationToken)
+    {
         string text;
-        using (var stream = File.OpenRead(file))
+        await using (var stream = await files.OpenReadAsync(file, cancellationToken))
         {
-            text = WordPressHeaders.ReadStart(stream);
+            text = await WordPressHeaders.ReadStartAsync(stream, cancellationToken);
         }
 
         return WordPressHeaders.Field(text, nameHeader) is { } name ? (name, WordPressHeaders.Field(text, WordPressHeaders.Version) ?? "") : null;
     }
-
-    private static bool IsRealDirectory(string path) => Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null;
 }

@@ -1,3 +1,5 @@
+using Installatron.Core.Sites.Access;
+
 namespace Installatron.Core.Sites;
 
 /// <summary>The version a WordPress site's own files report: <c>$wp_version</c> and <c>$wp_db_version</c> (empty when not set).</summary>
@@ -19,9 +21,13 @@ public static class WordPressSiteFiles
     /// <c>wp-includes/version.php</c>'s versions; <c>null</c> when the site has no such file. Throws
     /// <see cref="SiteFilesException"/> when the file is unsafe to read or sets no <c>$wp_version</c> literally.
     /// </summary>
-    public static WordPressVersion? ReadVersion(string siteRoot, string? allowedRoot = null)
+    public static WordPressVersion? ReadVersion(string siteRoot, string? allowedRoot = null) =>
+        ReadVersionAsync(LocalSiteFileSystem.Instance, siteRoot, allowedRoot, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="ReadVersion(string, string?)"/>
+    public static async Task<WordPressVersion?> ReadVersionAsync(ISiteFileSystem files, string siteRoot, string? allowedRoot, CancellationToken cancellationToken)
     {
-        var bytes = SiteFileReader.ReadSmall(siteRoot, PackageLayoutReader.WordPressVersionFile, allowedRoot ?? siteRoot, MaxFileBytes);
+        var bytes = await SiteFileReader.ReadSmallAsync(files, siteRoot, PackageLayoutReader.WordPressVersionFile, allowedRoot ?? siteRoot, MaxFileBytes, cancellationToken);
         if (bytes is null)
         {
             return null;
@@ -31,7 +37,7 @@ public static class WordPressSiteFiles
         if (values.Variable("wp_version") is not { Text: { Length: > 0 } version } found)
         {
             var problem = values.Variable("wp_version") is { } unknown ? unknown.Problem ?? "is empty" : "is not set";
-            throw new SiteFilesException($"{Path.Join(siteRoot, PackageLayoutReader.WordPressVersionFile)}: $wp_version {problem}.");
+            throw new SiteFilesException($"{files.Describe(Path.Join(siteRoot, PackageLayoutReader.WordPressVersionFile))}: $wp_version {problem}.");
         }
 
         return new WordPressVersion(found.Text, values.Variable("wp_db_version") is { Text: { } db } ? db : "");
@@ -42,16 +48,20 @@ public static class WordPressSiteFiles
     /// when that folder is not itself a WordPress (has no <c>wp-settings.php</c>) and lies inside <paramref name="allowedRoot"/>.
     /// <c>null</c> when there is none.
     /// </summary>
-    public static WordPressConfig? ReadConfig(string siteRoot, string allowedRoot)
+    public static WordPressConfig? ReadConfig(string siteRoot, string allowedRoot) =>
+        ReadConfigAsync(LocalSiteFileSystem.Instance, siteRoot, allowedRoot, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="ReadConfig(string, string)"/>
+    public static async Task<WordPressConfig?> ReadConfigAsync(ISiteFileSystem files, string siteRoot, string allowedRoot, CancellationToken cancellationToken)
     {
         var site = System.IO.Path.GetFullPath(siteRoot);
-        var bytes = SiteFileReader.ReadSmall(site, ConfigFile, allowedRoot, MaxFileBytes);
+        var bytes = await SiteFileReader.ReadSmallAsync(files, site, ConfigFile, allowedRoot, MaxFileBytes, cancellationToken);
         var path = System.IO.Path.Join(site, ConfigFile);
         if (bytes is null && System.IO.Path.GetDirectoryName(site) is { } parent
-            && SitePaths.IsSameOrUnder(SitePaths.RealPath(parent), SitePaths.RealPath(allowedRoot))
-            && !File.Exists(System.IO.Path.Join(parent, "wp-settings.php")))
+            && SitePaths.IsSameOrUnder(files.RealPath(parent), files.RealPath(allowedRoot))
+            && !files.FileExists(System.IO.Path.Join(parent, "wp-settings.php")))
         {
-            bytes = SiteFileReader.ReadSmall(parent, ConfigFile, allowedRoot, MaxFileBytes);
+            bytes = await SiteFileReader.ReadSmallAsync(files, parent, ConfigFile, allowedRoot, MaxFileBytes, cancellationToken);
             path = System.IO.Path.Join(parent, ConfigFile);
         }
 

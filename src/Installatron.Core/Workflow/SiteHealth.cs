@@ -78,7 +78,19 @@ public sealed class SiteHealth(IHttpClientFactory clients)
             return;
         }
 
-        using var response = await clients.CreateClient(ClientName).GetAsync(UrlOf(install, path), cancellationToken);
+        // A busy site may not take the connection at once: the database upgrade is worth two more tries.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await clients.CreateClient(ClientName).GetAsync(UrlOf(install, path), cancellationToken);
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+        }
     }
 
     private static string UrlOf(Install install, string path) => install.Url.TrimEnd('/') + "/" + path;

@@ -34,7 +34,7 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
         {
             await health.RunUpgradeStepAsync(state.Install.Value, ct);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             // The check below tells whether the site works; the upgrade step's own answer does not matter.
         }

@@ -3,10 +3,11 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Sites;
 
-/// <summary>Verifying an archive against its manifest, and saying exactly how it differs.</summary>
+/// <summary>Reading a backup archive back: verification against its manifest, the manifest, the attachments.</summary>
 public static partial class SiteBackup
 {
     /// <summary>
@@ -14,12 +15,19 @@ public static partial class SiteBackup
     /// than throwing. Memory holds the manifest and 32 bytes per entry; only a failed check re-reads the archive to
     /// say exactly what differs.
     /// </summary>
-    public static async Task<BackupVerification> VerifyAsync(string archivePath, CancellationToken cancellationToken)
+    public static Task<BackupVerification> VerifyAsync(string archivePath, CancellationToken cancellationToken) =>
+        VerifyAsync(LocalSiteFileSystem.Instance, archivePath, cancellationToken);
+
+    /// <inheritdoc cref="VerifyAsync(string, CancellationToken)"/>
+    /// <remarks>With a shell on the archive's server the archive is read there (<see cref="RemoteArchive"/>); only the manifest and the listing cross the network.</remarks>
+    public static async Task<BackupVerification> VerifyAsync(ISiteFileSystem files, string archivePath, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var digests = new List<EntryDigest>();
         var attachments = new List<ManifestAttachment>();
-        var read = await ReadArchiveAsync(archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken, attachments.Add);
+        var read = files.Shell is { } shell && RemoteArchive.IsAvailable(shell)
+            ? await RemoteArchive.ReadAsync(shell, files, archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken, attachments.Add)
+            : await ReadArchiveAsync(files, archivePath, entry => digests.Add(EntryDigest.Of(entry)), problems, cancellationToken, attachments.Add);
         if (read.Manifest is { } described && problems.Count == 0
             && !attachments.Select(a => (a.Name, a.Size, a.Sha256)).SequenceEqual((described.Attachments ?? []).Select(a => (a.Name, a.Size, a.Sha256))))
         {
@@ -30,7 +38,7 @@ public static partial class SiteBackup
         {
             var found = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
             var order = new List<string>();
-            await ReadArchiveAsync(archivePath, entry =>
+            await ReadArchiveAsync(files, archivePath, entry =>
             {
                 order.Add(entry.Path);
                 if (!found.TryAdd(entry.Path, entry))
@@ -52,9 +60,13 @@ public static partial class SiteBackup
     }
 
     /// <summary>The manifest of an archive, after verifying the whole archive; throws <see cref="InvalidBackupException"/> when it is not valid.</summary>
-    public static async Task<SiteManifest> ReadManifestAsync(string archivePath, CancellationToken cancellationToken)
+    public static Task<SiteManifest> ReadManifestAsync(string archivePath, CancellationToken cancellationToken) =>
+        ReadManifestAsync(LocalSiteFileSystem.Instance, archivePath, cancellationToken);
+
+    /// <inheritdoc cref="ReadManifestAsync(string, CancellationToken)"/>
+    public static async Task<SiteManifest> ReadManifestAsync(ISiteFileSystem files, string archivePath, CancellationToken cancellationToken)
     {
-        var verification = await VerifyAsync(archivePath, cancellationToken);
+        var verification = await VerifyAsync(files, archivePath, cancellationToken);
         verification.EnsureValid();
         return verification.Manifest!;
     }
@@ -64,7 +76,7 @@ public static partial class SiteBackup
     /// manifest must be the last entry; the gzip stream is read to its end so its CRC and length are checked.
     /// </summary>
     private static async Task<(SiteManifest? Manifest, string? ManifestSha256, string? ArchiveSha256)> ReadArchiveAsync(
-        string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems, CancellationToken cancellationToken,
+        ISiteFileSystem files, string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems, CancellationToken cancellationToken,
         Action<ManifestAttachment>? onAttachment = null)
     {
         SiteManifest? manifest = null;
@@ -72,7 +84,7 @@ public static partial class SiteBackup
         string? archiveSha256 = null;
         try
         {
-            await using var file = SiteFiles.OpenArchive(archivePath);
+            await using var file = await SiteFiles.OpenArchiveAsync(files, archivePath, cancellationToken);
             await using var hashing = new HashingStream(file);
             await using (var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
             {
@@ -132,16 +144,21 @@ public static partial class SiteBackup
         return (manifest, manifestSha256, archiveSha256);
     }
 
-    private static async Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestEntryAsync(
-        TarEntry entry, List<string> problems, CancellationToken cancellationToken)
+    private static Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestEntryAsync(
+        TarEntry entry, List<string> problems, CancellationToken cancellationToken) =>
+        ReadManifestAsync(entry.DataStream, problems, cancellationToken);
+
+    /// <summary>The manifest entry's content parsed and hashed; its problems added to <paramref name="problems"/>.</summary>
+    internal static async Task<(SiteManifest? Manifest, string? Sha256)> ReadManifestAsync(
+        Stream? content, List<string> problems, CancellationToken cancellationToken)
     {
-        if (entry.DataStream is null)
+        if (content is null)
         {
             problems.Add("the manifest is empty");
             return (null, null);
         }
 
-        await using var hashing = new HashingStream(entry.DataStream);
+        await using var hashing = new HashingStream(content);
         try
         {
             var manifest = await SiteManifest.ReadAsync(hashing, cancellationToken);
@@ -157,7 +174,15 @@ public static partial class SiteBackup
 
     private static async Task<ManifestEntry?> ReadSiteEntryAsync(TarEntry entry, List<string> problems, CancellationToken cancellationToken)
     {
-        var name = entry.Name;
+        var isFile = entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile;
+        var sha256 = !isFile || entry.DataStream is null ? SiteFiles.EmptySha256 : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
+        return SiteEntryOf(entry.Name, entry.EntryType, (int)entry.Mode, entry.Length, sha256, entry.LinkName, problems);
+    }
+
+    /// <summary>What one archive entry says about the site, checked as verification checks every entry (however the archive was read).</summary>
+    internal static ManifestEntry? SiteEntryOf(
+        string name, TarEntryType type, int mode, long length, string sha256, string? linkName, List<string> problems)
+    {
         if (!name.StartsWith(SiteEntryPrefix, StringComparison.Ordinal))
         {
             problems.Add($"unexpected entry '{name}' outside {SiteEntryPrefix}");
@@ -165,7 +190,7 @@ public static partial class SiteBackup
         }
 
         var path = name[SiteEntryPrefix.Length..];
-        if (entry.EntryType == TarEntryType.Directory)
+        if (type == TarEntryType.Directory)
         {
             path = path.TrimEnd('/');
         }
@@ -176,18 +201,17 @@ public static partial class SiteBackup
             return null;
         }
 
-        var mode = (int)entry.Mode & FileModes.Mask;
-        switch (entry.EntryType)
+        mode &= FileModes.Mask;
+        switch (type)
         {
             case TarEntryType.Directory:
                 return new ManifestEntry(path, ManifestEntryTypes.Directory, 0, mode, "", null);
             case TarEntryType.SymbolicLink:
-                return new ManifestEntry(path, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, "", entry.LinkName);
+                return new ManifestEntry(path, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, "", linkName);
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                var sha256 = entry.DataStream is null ? SiteFiles.EmptySha256 : await SiteFiles.Sha256Async(entry.DataStream, cancellationToken);
-                return new ManifestEntry(path, ManifestEntryTypes.File, entry.Length, mode, sha256, null);
+                return new ManifestEntry(path, ManifestEntryTypes.File, length, mode, sha256, null);
             default:
-                problems.Add($"the entry '{name}' has the unsupported type {entry.EntryType}");
+                problems.Add($"the entry '{name}' has the unsupported type {type}");
                 return null;
         }
     }
@@ -260,5 +284,49 @@ public static partial class SiteBackup
                 BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
         }
+    }
+
+    /// <summary>
+    /// Copies an attachment of a verified archive to <paramref name="destination"/> and checks it against the manifest;
+    /// returns the manifest's record of it.
+    /// </summary>
+    public static Task<ManifestAttachment> ExtractAttachmentAsync(string archivePath, string name, string destination, CancellationToken cancellationToken) =>
+        ExtractAttachmentAsync(LocalSiteFileSystem.Instance, archivePath, name, destination, cancellationToken);
+
+    /// <inheritdoc cref="ExtractAttachmentAsync(string, string, string, CancellationToken)"/>
+    /// <remarks>The archive is on <paramref name="files"/>; <paramref name="destination"/> is a local file.</remarks>
+    public static async Task<ManifestAttachment> ExtractAttachmentAsync(
+        ISiteFileSystem files, string archivePath, string name, string destination, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(files, archivePath, cancellationToken);
+        var expected = manifest.Attachments?.FirstOrDefault(a => a.Name == name)
+            ?? throw new InvalidBackupException($"The backup '{archivePath}' holds no attachment '{name}'.", [$"no attachment '{name}'"]);
+        await using (var file = await SiteFiles.OpenArchiveAsync(files, archivePath, cancellationToken))
+        await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+        await using (var tar = new TarReader(gzip))
+        {
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            {
+                if (entry.Name != AttachmentPrefix + name || entry.DataStream is null)
+                {
+                    continue;
+                }
+
+                await using (var target = File.Create(destination))
+                {
+                    await entry.DataStream.CopyToAsync(target, cancellationToken);
+                }
+
+                await using var copy = File.OpenRead(destination);
+                if (await SiteFiles.Sha256Async(copy, cancellationToken) != expected.Sha256)
+                {
+                    throw new InvalidBackupException($"The attachment '{name}' does not match the manifest.", [$"attachment '{name}' changed"]);
+                }
+
+                return expected;
+            }
+        }
+
+        throw new InvalidBackupException($"The backup '{archivePath}' holds no attachment '{name}'.", [$"no attachment '{name}'"]);
     }
 }

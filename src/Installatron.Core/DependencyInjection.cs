@@ -5,10 +5,12 @@ using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
 using Installatron.Core.Workflow.Activities;
+using Installatron.Core.Workflow.Rollouts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Core;
 
@@ -17,7 +19,7 @@ public static class DependencyInjection
     /// <summary>Everything the product needs, for both hosts and the tests: options, storage, validation, handlers.</summary>
     public static IServiceCollection AddInstallatronCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InstallatronOptions>().Bind(configuration.GetSection(InstallatronOptions.Section));
+        services.AddOptions<InstallatronOptions>().Bind(configuration.GetSection(InstallatronOptions.Section)).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<InstallatronTables>();
@@ -28,6 +30,10 @@ public static class DependencyInjection
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
         services.AddSingleton<CoreChecksumStore>();
+        services.AddSingleton<RolloutStore>();
+        services.AddSingleton<RolloutMemberStore>();
+        services.AddSingleton<SlotStore>();
+        services.AddSingleton<IValidateOptions<InstallatronOptions>, InstallatronOptionsValidator>();
 
         services.AddSingleton<ApiKeyCheck>();
         services.AddSingleton<ApiGuard>();
@@ -43,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton<UpdateAnswers>();
         services.AddSingleton<Microsoft.DurableTask.Worker.IExceptionPropertiesProvider, StepFailureProperties>();
         services.AddSingleton<AutoUpdater>();
+        services.AddSingleton<RolloutControl>();
         services.AddSingleton<UpdateWork>();
         services.AddSingleton<PackageApplier>();
         services.AddSingleton<SiteHealth>();
@@ -58,6 +65,13 @@ public static class DependencyInjection
         services.AddTransient<HealthCheckActivity>();
         services.AddTransient<RevertActivity>();
         services.AddTransient<FinalizeActivity>();
+        services.AddTransient<PlanPageActivity>();
+        services.AddTransient<ClaimRunnersActivity>();
+        services.AddTransient<FinishSweepActivity>();
+        services.AddTransient<TakeWaveActivity>();
+        services.AddTransient<StartMembersActivity>();
+        services.AddTransient<RecordOutcomesActivity>();
+        services.AddTransient<FinishRunActivity>();
 
         services.AddSingleton<InstallsApi>();
         services.AddSingleton<BrowserApi>();
@@ -65,6 +79,7 @@ public static class DependencyInjection
         services.AddSingleton<TasksApi>();
         services.AddSingleton<OpenApiApi>();
         services.AddSingleton<CatalogApi>();
+        services.AddSingleton<RolloutsApi>();
         return services;
     }
 
@@ -88,7 +103,7 @@ public static class DependencyInjection
             });
     }
 
-    /// <summary>The update orchestration and its activities, for any Durable Task worker (standalone server, tests).</summary>
+    /// <summary>The update orchestration and its activities, the sweep and the rollouts, for any Durable Task worker (standalone server, tests).</summary>
     public static DurableTaskRegistry AddInstallatronWorkflow(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<UpdateInstallOrchestrator>()
         .AddActivity<PreflightActivity>()
@@ -97,5 +112,14 @@ public static class DependencyInjection
         .AddActivity<VerifyActivity>()
         .AddActivity<HealthCheckActivity>()
         .AddActivity<RevertActivity>()
-        .AddActivity<FinalizeActivity>();
+        .AddActivity<FinalizeActivity>()
+        .AddOrchestrator<SweepOrchestrator>()
+        .AddOrchestrator<RolloutOrchestrator>()
+        .AddActivity<PlanPageActivity>()
+        .AddActivity<ClaimRunnersActivity>()
+        .AddActivity<FinishSweepActivity>()
+        .AddActivity<TakeWaveActivity>()
+        .AddActivity<StartMembersActivity>()
+        .AddActivity<RecordOutcomesActivity>()
+        .AddActivity<FinishRunActivity>();
 }

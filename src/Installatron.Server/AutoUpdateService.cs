@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
-/// <summary>Installatron's automatic updates on the standalone server: a sweep every <see cref="ServerOptions.AutoUpdateMinutes"/>.</summary>
+/// <summary>Installatron's automatic updates on the standalone server: a sweep started every <see cref="ServerOptions.AutoUpdateMinutes"/>, unless one still runs (on this or another server).</summary>
 public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
     : BackgroundService
 {
@@ -21,8 +21,7 @@ public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskCl
         {
             try
             {
-                var run = await updater.RunOnceAsync(client, stoppingToken);
-                LogSweep(logger, run.Checked, run.Started.Count);
+                await updater.RunOnceAsync(client, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -30,9 +29,6 @@ public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskCl
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automatic updates: {Checked} installs checked, {Started} updates started")]
-    private static partial void LogSweep(ILogger logger, int @checked, int started);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Automatic update sweep failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

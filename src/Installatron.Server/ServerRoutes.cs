@@ -24,6 +24,13 @@ public static class ServerRoutes
         app.MapGet("/tasks/{id}", (HttpRequest r, string id, TasksApi api, DurableTaskClient client, CancellationToken ct) => api.GetAsync(r, id, client, ct)).WithName("GetTask");
         app.MapGet("/openapi.json", (HttpRequest r, OpenApiApi api) => api.GetAsync(r)).WithName("GetOpenApi");
 
+        app.MapGet("/rollouts", (HttpRequest r, RolloutsApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListRollouts");
+        app.MapGet("/rollouts/{id}", (HttpRequest r, string id, RolloutsApi api, CancellationToken ct) => api.GetAsync(r, id, ct)).WithName("GetRollout");
+        app.MapPost("/rollouts/{id}/pause", (HttpRequest r, string id, RolloutsApi api, CancellationToken ct) => api.PauseAsync(r, id, ct)).WithName("PauseRollout");
+        app.MapPost("/rollouts/{id}/resume", (HttpRequest r, string id, RolloutsApi api, DurableTaskClient client, CancellationToken ct) => api.ResumeAsync(r, id, client, ct)).WithName("ResumeRollout");
+        app.MapPost("/rollouts/{id}/cancel", (HttpRequest r, string id, RolloutsApi api, CancellationToken ct) => api.CancelAsync(r, id, ct)).WithName("CancelRollout");
+        app.MapPost("/rollouts/sweep", (HttpRequest r, RolloutsApi api, DurableTaskClient client, CancellationToken ct) => api.SweepAsync(r, client, ct)).WithName("StartSweep");
+
         app.MapFallback("{*path}", (HttpRequest r, ApiGuard guard) => guard.RouteNotFoundAsync(r));
     }
 }

@@ -22,5 +22,11 @@ public static class ApiRoutes
         new("ListTasks", "GET", "tasks"),
         new("GetTask", "GET", "tasks/{id}"),
         new("GetOpenApi", "GET", "openapi.json"),
+        new("ListRollouts", "GET", "rollouts"),
+        new("GetRollout", "GET", "rollouts/{id}"),
+        new("PauseRollout", "POST", "rollouts/{id}/pause"),
+        new("ResumeRollout", "POST", "rollouts/{id}/resume"),
+        new("CancelRollout", "POST", "rollouts/{id}/cancel"),
+        new("StartSweep", "POST", "rollouts/sweep"),
     ];
 }

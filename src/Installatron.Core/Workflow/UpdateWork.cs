@@ -26,9 +26,10 @@ public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore
             ?? throw new UpdateStepException(ErrorCodes.InstallNotFound, $"The install {input.InstallId} was removed during the update.");
         var owner = (await users.GetAsync(install.Value.User, cancellationToken))?.Value
             ?? throw new UpdateStepException(ErrorCodes.UserNotFound, $"The owner '{install.Value.User}' of install {input.InstallId} was removed.");
-        var versions = await catalog.ListVersionsAsync(install.Value.Application, cancellationToken);
-        var target = task.Value.VersionTo == UpdatePolicy.CurrentVersion ? null : versions.FirstOrDefault(v => v.Version == task.Value.VersionTo);
-        var installed = versions.FirstOrDefault(v => v.Version == task.Value.VersionFrom);
+        var application = install.Value.Application;
+        var target = task.Value.VersionTo == UpdatePolicy.CurrentVersion ? null : await catalog.FindVersionAsync(application, task.Value.VersionTo, cancellationToken);
+        // The installed version may well not be in the catalog (an imported site): no second read for it.
+        var installed = (await catalog.ListVersionsAsync(application, cancellationToken)).FirstOrDefault(v => v.Version == task.Value.VersionFrom);
         return new UpdateState(task, install, owner, target, installed);
     }
 

@@ -16,6 +16,9 @@ public sealed record UpdateState(
     CatalogVersion? Target,
     CatalogVersion? Installed)
 {
+    /// <summary>Whether this update still holds its install's lease (only finalize runs without it).</summary>
+    public bool LeaseHeld { get; init; } = true;
+
     /// <summary>The real path of the site; read it once per step and work on that.</summary>
     public string SiteRoot => Resolve(account => account.Resolve(Install.Value.Path, "The install's folder"));
 

@@ -72,6 +72,7 @@ public static class DependencyInjection
         services.AddTransient<StartMembersActivity>();
         services.AddTransient<RecordOutcomesActivity>();
         services.AddTransient<FinishRunActivity>();
+        services.AddTransient<AdvanceActivity>();
 
         services.AddSingleton<InstallsApi>();
         services.AddSingleton<BrowserApi>();
@@ -121,5 +122,6 @@ public static class DependencyInjection
         .AddActivity<TakeWaveActivity>()
         .AddActivity<StartMembersActivity>()
         .AddActivity<RecordOutcomesActivity>()
-        .AddActivity<FinishRunActivity>();
+        .AddActivity<FinishRunActivity>()
+        .AddActivity<AdvanceActivity>();
 }

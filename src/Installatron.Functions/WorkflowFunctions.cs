@@ -81,6 +81,10 @@ public sealed class WorkflowFunctions
     public Task<RunFinish> FinishRun([ActivityTrigger] RolloutRunInput input, FunctionContext context) =>
         Run<FinishRunActivity, RolloutRunInput, RunFinish>(context, RolloutTaskNames.FinishRun, input);
 
+    [Function(RolloutTaskNames.Advance)]
+    public Task<StartMembersResult> Advance([ActivityTrigger] AdvanceInput input, FunctionContext context) =>
+        Run<AdvanceActivity, AdvanceInput, StartMembersResult>(context, RolloutTaskNames.Advance, input);
+
     private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext context, string name, TInput input)
         where TActivity : TaskActivity<TInput, TOutput> =>
         context.InstanceServices.GetRequiredService<TActivity>().RunAsync(new FunctionActivityContext(name, context.InvocationId), input);

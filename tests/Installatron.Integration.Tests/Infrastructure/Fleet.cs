@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
@@ -38,17 +37,7 @@ public static class Fleet
     /// <summary>Publishes a WordPress version whose front page dies with a PHP parse error: every health check after it fails.</summary>
     public static async Task PublishBrokenAsync(IServiceProvider services, string version)
     {
-        using var package = new MemoryStream();
-        using (var zip = new ZipArchive(package, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (path, content) in DemoWordPress.CoreFiles(version))
-            {
-                using var writer = new StreamWriter(zip.CreateEntry(path).Open());
-                writer.Write(path == "wp-blog-header.php" ? "<?php\nthis is not php;\n" : content);
-            }
-        }
-
-        package.Position = 0;
+        using var package = DemoWordPress.BrokenPackage(version);
         await services.GetRequiredService<VersionPublisher>().PublishAsync(
             new VersionDraft(Applications.WordPress, AppVersion.Parse(version), null, [UpgradeRule.AutoFromAnything], new Requirements()),
             package, CancellationToken.None);

@@ -56,15 +56,20 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId} run ended: {Status} ({Reason})")]
     private static partial void LogEnded(ILogger logger, string rolloutId, string status, string? reason);
 
-    /// <summary>One chunk of a wave: its members started within the limits, their outcomes recorded, the breaker judged.</summary>
+    /// <summary>
+    /// One chunk of a wave: its members started within the limits, their outcomes recorded, the breaker judged. Each turn
+    /// is one activity (<see cref="AdvanceActivity"/>): the outcomes that arrived are recorded, then what fits is started.
+    /// </summary>
     private sealed class WaveRun(TaskOrchestrationContext context, RolloutRunInput input, WaveAssignment assignment, RolloutWave wave)
     {
         private readonly List<RolloutMember> _queue = [.. assignment.Members];
         private readonly Dictionary<Task<UpdateOutcome>, StartedMember> _running = [];
         private readonly Dictionary<string, string> _serverOf = new(StringComparer.Ordinal);
+        private readonly List<FinishedMember> _finished = [];
         private RolloutWave _wave = wave;
         private Rollout _rollout = assignment.Rollout;
         private string _status = RolloutStatuses.Running;
+        private string? _trip;
         private bool _waitingForOthers;
 
         /// <returns>The rollout's status when the chunk ended: <c>running</c> to go on.</returns>
@@ -72,9 +77,10 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
         {
             while (true)
             {
-                if (_status == RolloutStatuses.Running && _queue.Count > 0)
+                var offers = _status == RolloutStatuses.Running ? Offers() : [];
+                if (_finished.Count > 0 || offers.Count > 0)
                 {
-                    await StartWhatFitsAsync();
+                    await AdvanceAsync(offers);
                 }
 
                 if (_running.Count == 0)
@@ -93,39 +99,40 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
             }
         }
 
-        private async Task StartWhatFitsAsync()
+        /// <summary>The queued members that may fit: within the overall limit, and not on a server this runner already fills.</summary>
+        private List<RolloutMember> Offers()
         {
             var settings = assignment.Settings;
             var runningOn = _running.Values.GroupBy(s => s.Server).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            var offer = new List<RolloutMember>();
+            var offers = new List<RolloutMember>();
             foreach (var member in _queue)
             {
-                if (_running.Count + offer.Count >= settings.MaxConcurrent)
+                if (_running.Count + offers.Count >= settings.MaxConcurrent)
                 {
                     break;
                 }
 
-                // A member whose server this runner already fills waits; the slot table is the judge for the rest.
+                // The slot table is the judge; this only spares asking for what surely does not fit.
                 if (_serverOf.TryGetValue(member.InstallId, out var server) && runningOn.GetValueOrDefault(server) >= settings.MaxPerServer)
                 {
                     continue;
                 }
 
-                offer.Add(member);
+                offers.Add(member);
                 if (server is not null)
                 {
                     runningOn[server] = runningOn.GetValueOrDefault(server) + 1;
                 }
             }
 
-            _waitingForOthers = false;
-            if (offer.Count == 0)
-            {
-                return;
-            }
+            return offers;
+        }
 
-            var result = await context.CallActivityAsync<StartMembersResult>(RolloutTaskNames.StartMembers,
-                new StartMembersInput(input.RolloutId, input.RunnerId, _wave, offer), Retry);
+        private async Task AdvanceAsync(List<RolloutMember> offers)
+        {
+            var result = await context.CallActivityAsync<StartMembersResult>(RolloutTaskNames.Advance,
+                new AdvanceInput(input.RolloutId, input.RunnerId, _wave, _rollout.HealthReverts, [.. _finished], _trip, offers), Retry);
+            _finished.Clear();
             _status = result.Status;
             _wave = result.Wave ?? _wave;
             foreach (var started in result.Started)
@@ -149,7 +156,7 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
                 }
             }
 
-            _waitingForOthers = result.Waiting.Count > 0 && result.Started.Count == 0;
+            _waitingForOthers = offers.Count > 0 && result.Waiting.Count > 0 && result.Started.Count == 0;
         }
 
         private async Task WaitForOutcomesAsync()
@@ -172,12 +179,11 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
                 await Task.WhenAny(_running.Keys);
             }
 
-            var finished = new List<FinishedMember>();
             foreach (var (task, started) in _running.Where(r => r.Key.IsCompleted).ToList())
             {
                 _running.Remove(task);
                 var outcome = OutcomeOf(task);
-                finished.Add(new FinishedMember(started, outcome.Status, outcome.Errcode));
+                _finished.Add(new FinishedMember(started, outcome.Status, outcome.Errcode));
                 _wave = outcome.Status switch
                 {
                     TaskStatuses.Complete => _wave with { Complete = _wave.Complete + 1 },
@@ -190,9 +196,12 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
                 }
             }
 
-            var trip = RolloutRules.Trip(_rollout, _wave, assignment.Settings);
-            _status = await context.CallActivityAsync<string>(RolloutTaskNames.RecordOutcomes,
-                new RecordOutcomesInput(input.RolloutId, input.RunnerId, _wave, _rollout.HealthReverts, finished, trip), Retry);
+            _trip = RolloutRules.Trip(_rollout, _wave, assignment.Settings);
+            if (_trip is not null)
+            {
+                // Nothing more starts in this run, whatever the row says by the time it is written.
+                _status = RolloutStatuses.Paused;
+            }
         }
 
         private static UpdateOutcome OutcomeOf(Task<UpdateOutcome> child) =>

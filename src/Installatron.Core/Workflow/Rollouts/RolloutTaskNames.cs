@@ -13,4 +13,5 @@ public static class RolloutTaskNames
     public const string StartMembers = "RolloutStartMembers";
     public const string RecordOutcomes = "RolloutRecordOutcomes";
     public const string FinishRun = "RolloutFinishRun";
+    public const string Advance = "RolloutAdvance";
 }

@@ -73,7 +73,7 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
     private async Task PlanAsync(int count)
     {
         var fleet = await SeedAsync(count, null);
-        var server = await StartServersAsync(fleet, 1, maxConcurrent: 8, maxPerServer: 4);
+        var server = await StartServersAsync(fleet, 1, maxConcurrent: 8, maxPerServer: 4, countTables: true);
         var pid = _servers[^1].Pid;
         var idleMb = PeakRssMb(pid);
         counter.Reset();
@@ -88,11 +88,11 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         }
 
         var peakMb = PeakRssMb(pid);
-        await WaitForSweepEndAsync(server);
+        await WaitForSweepEndAsync(fleet);
         counter.Reset();
         clock.Restart();
         await StartSweepAsync(server);
-        await WaitForSweepEndAsync(server);
+        await WaitForSweepEndAsync(fleet);
         var heldSeconds = clock.Elapsed.TotalSeconds;
         var heldOps = counter.Snapshot();
         Report($"""
@@ -137,11 +137,16 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         await stop.CancelAsync();
         await watch;
         var rollout = done[0];
+        var notComplete = (await fleet.Services.GetRequiredService<TaskStore>().ListAsync(null, null, CancellationToken.None))
+            .Where(t => t.Status != TaskStatuses.Complete).GroupBy(t => $"{t.Status} {t.Errcode}").Select(g => $"{g.Key} ×{g.Count()} ({g.First().Message.Trim()})");
+        var skipped = (await fleet.Services.GetRequiredService<RolloutMemberStore>().ListAsync("wordpress-6.7.3", CancellationToken.None)).Values
+            .Where(m => m.State == MemberStates.Skipped).GroupBy(m => m.Errcode).Select(g => $"{g.Key} ×{g.Count()} ({g.First().Reason})");
         Report($"""
             ## {count:N0} tiny updates, {servers} server(s), at most {maxConcurrent} at once and {maxPerServer} per server
             - rollout {rollout.GetProperty("status")}: {rollout.GetProperty("complete")} complete, {rollout.GetProperty("failed")} failed, {rollout.GetProperty("reverted")} reverted, {rollout.GetProperty("skipped")} skipped, in {rollout.GetProperty("waves").GetArrayLength()} waves ({string.Join(", ", rollout.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("size").GetInt32()))})
             - sweep start → rollout complete: {seconds:N1} s = {count / seconds * 60:N0} updates/min
             - most updates on the server at once (slot holders / install leases, sampled {samples:N0} times every ~20 ms): {maxSlots} / {maxLeases}
+            - tasks not complete: {string.Join("; ", notComplete.DefaultIfEmpty("none"))}; members skipped: {string.Join("; ", skipped.DefaultIfEmpty("none"))}
             """);
         await StopServersAsync();
     }
@@ -163,7 +168,7 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         var server = await StartServersAsync(fleet, 1, maxConcurrent: 8, maxPerServer: 8);
         var clock = Stopwatch.StartNew();
         await StartSweepAsync(server);
-        await WaitForSweepEndAsync(server);
+        await WaitForSweepEndAsync(fleet);
         var seconds = clock.Elapsed.TotalSeconds;
         var rollout = (await GetAsync(server, "/rollouts/wordpress-6.7.4")).GetProperty("data");
         var members = await fleet.Services.GetRequiredService<RolloutMemberStore>().ListAsync("wordpress-6.7.4", CancellationToken.None);
@@ -216,9 +221,10 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         return new SeededFleet(prefix, dataPath, publicHtml, services);
     }
 
-    private async Task<HttpClient> StartServersAsync(SeededFleet fleet, int count, int maxConcurrent, int maxPerServer)
+    private async Task<HttpClient> StartServersAsync(SeededFleet fleet, int count, int maxConcurrent, int maxPerServer, bool countTables = false)
     {
-        var connection = AzuriteProcess.ConnectionStringFor(azurite.Ports with { Table = counter.Port });
+        // Only the planning scenario counts table operations: the proxy's hop would slow the updates down.
+        var connection = countTables ? AzuriteProcess.ConnectionStringFor(azurite.Ports with { Table = counter.Port }) : azurite.ConnectionString;
         var server = Path.Combine(root, "src", "Installatron.Server", "bin", "Release", "net10.0", "Installatron.Server.dll");
         HttpClient? first = null;
         for (var i = 0; i < count; i++)
@@ -270,44 +276,16 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         }
     }
 
-    /// <summary>Waits until a new sweep could start, i.e. the last one (with its rollouts) has ended.</summary>
-    private static async Task WaitForSweepEndAsync(HttpClient server)
+    /// <summary>Waits until no sweep holds the lock: the last one (with the rollouts it ran) has ended.</summary>
+    private static async Task WaitForSweepEndAsync(SeededFleet fleet)
     {
-        while (true)
+        var rollouts = fleet.Services.GetRequiredService<RolloutStore>();
+        while (await rollouts.TryLockSweepAsync("bench-probe", _ => Task.FromResult(true), CancellationToken.None) is not null)
         {
-            using var response = await server.PostAsJsonAsync("/rollouts/sweep", new { });
-            if ((int)response.StatusCode == 202)
-            {
-                // That started one more: it finds nothing new (or only held installs); let it end too.
-                var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                await WaitForSweepAsync(server, body.GetProperty("data").GetProperty("sweep_id").GetString()!);
-                return;
-            }
-
             await Task.Delay(250);
         }
-    }
 
-    private static async Task WaitForSweepAsync(HttpClient server, string sweepId)
-    {
-        while (true)
-        {
-            using var response = await server.PostAsJsonAsync("/rollouts/sweep", new { });
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-            if ((int)response.StatusCode == 202)
-            {
-                // This new one may run into the same held work; it is quick.
-                await Task.Delay(500);
-                return;
-            }
-
-            if (body.GetProperty("data").GetProperty("sweep_id").GetString() != sweepId)
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
+        await rollouts.UnlockSweepAsync("bench-probe", CancellationToken.None);
     }
 
     private static async Task<List<JsonElement>> WaitAsync(HttpClient server, Func<List<JsonElement>, bool> done, TimeSpan timeout)

@@ -4,7 +4,7 @@ namespace Installatron.Core.Workflow.Rollouts;
 
 /// <summary>One turn of a runner: the outcomes that arrived, the breaker's finding, the members it would start now.</summary>
 public sealed record AdvanceInput(
-    string RolloutId, string RunnerId, Domain.RolloutWave Wave, int HealthReverts, IReadOnlyList<FinishedMember> Finished, string? Trip,
+    string RolloutId, string RunnerId, int Turn, Domain.RolloutWave Wave, int HealthReverts, IReadOnlyList<FinishedMember> Finished, string? Trip,
     IReadOnlyList<Storage.RolloutMember> Offers);
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed class AdvanceActivity(RecordOutcomesActivity record, StartMembersA
         var status = Domain.RolloutStatuses.Running;
         if (input.Finished.Count > 0 || input.Trip is not null)
         {
-            status = await record.RunAsync(context, new RecordOutcomesInput(input.RolloutId, input.RunnerId, input.Wave, input.HealthReverts, input.Finished, input.Trip));
+            status = await record.RunAsync(context, new RecordOutcomesInput(input.RolloutId, input.RunnerId, input.Turn, input.Wave, input.HealthReverts, input.Finished, input.Trip));
         }
 
         if (status != Domain.RolloutStatuses.Running || input.Offers.Count == 0)
@@ -28,6 +28,6 @@ public sealed class AdvanceActivity(RecordOutcomesActivity record, StartMembersA
             return new StartMembersResult(status, input.Wave, [], [], []);
         }
 
-        return await start.RunAsync(context, new StartMembersInput(input.RolloutId, input.RunnerId, input.Wave, input.Offers));
+        return await start.RunAsync(context, new StartMembersInput(input.RolloutId, input.RunnerId, input.Turn, input.Wave, input.Offers));
     }
 }

@@ -11,7 +11,7 @@ public sealed record FinishedMember(StartedMember Started, string Status, string
 /// <param name="Wave">The wave's counts with these outcomes (absolute: a second run writes the same).</param>
 /// <param name="HealthReverts">The rollout's count of health-check reverts with these outcomes.</param>
 /// <param name="Trip">The circuit breaker's reason to pause, when it tripped.</param>
-public sealed record RecordOutcomesInput(string RolloutId, string RunnerId, RolloutWave Wave, int HealthReverts, IReadOnlyList<FinishedMember> Finished, string? Trip);
+public sealed record RecordOutcomesInput(string RolloutId, string RunnerId, int Turn, RolloutWave Wave, int HealthReverts, IReadOnlyList<FinishedMember> Finished, string? Trip);
 
 /// <summary>
 /// Records updates that ended: their slots released, their members' rows, the wave's counts on the rollout; and when the
@@ -30,7 +30,12 @@ public sealed partial class RecordOutcomesActivity(RolloutStore rollouts, Rollou
             input.Finished.Select(f => new MemberChange(f.Started.Member.InstallId, f.Status, f.Started.TaskId, f.Started.Server, f.Errcode)).ToList(), ct);
         var stored = await rollouts.ChangeAsync(input.RolloutId, r =>
         {
-            var changed = r with { Waves = r.Waves.Select(w => w.Wave == input.Wave.Wave ? input.Wave : w).ToList(), HealthReverts = input.HealthReverts };
+            if (r.Runner != input.RunnerId || input.Turn < r.Turn)
+            {
+                return r; // Another runner's rollout now, or a late copy of an earlier turn.
+            }
+
+            var changed = r with { Turn = input.Turn, Waves = r.Waves.Select(w => w.Wave == input.Wave.Wave ? input.Wave : w).ToList(), HealthReverts = input.HealthReverts };
             return input.Trip is not null && r.Status == RolloutStatuses.Running && r.Runner == input.RunnerId
                 ? changed with { Status = RolloutStatuses.Paused, Reason = input.Trip, PausedBy = RolloutPausers.CircuitBreaker }
                 : changed;

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Installatron.Core.Workflow.Rollouts;
 
 /// <summary>Which rollout to run, and the runner's ID (its instance ID): only the runner the rollout row names may start updates.</summary>
-public sealed record RolloutRunInput(string RolloutId, string RunnerId);
+/// <param name="Turn">The runner's turns so far (carried over <c>ContinueAsNew</c>; every turn's writes carry their number).</param>
+public sealed record RolloutRunInput(string RolloutId, string RunnerId, int Turn = 0);
 
 /// <summary>How a run of a rollout ended: <c>complete</c>, <c>paused</c> (with the reason) or <c>cancelled</c>.</summary>
 public sealed record RolloutRunOutcome(string RolloutId, string Status, string? Reason);
@@ -35,6 +36,7 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
         {
             var run = new WaveRun(context, input, assignment, wave);
             var status = await run.RunAsync();
+            input = input with { Turn = run.Turn };
             if (status == RolloutStatuses.Running)
             {
                 context.ContinueAsNew(input);
@@ -71,6 +73,8 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
         private string _status = RolloutStatuses.Running;
         private string? _trip;
         private bool _waitingForOthers;
+
+        public int Turn { get; private set; } = input.Turn;
 
         /// <returns>The rollout's status when the chunk ended: <c>running</c> to go on.</returns>
         public async Task<string> RunAsync()
@@ -130,8 +134,9 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
 
         private async Task AdvanceAsync(List<RolloutMember> offers)
         {
+            Turn++;
             var result = await context.CallActivityAsync<StartMembersResult>(RolloutTaskNames.Advance,
-                new AdvanceInput(input.RolloutId, input.RunnerId, _wave, _rollout.HealthReverts, [.. _finished], _trip, offers), Retry);
+                new AdvanceInput(input.RolloutId, input.RunnerId, Turn, _wave, _rollout.HealthReverts, [.. _finished], _trip, offers), Retry);
             _finished.Clear();
             _status = result.Status;
             _wave = result.Wave ?? _wave;

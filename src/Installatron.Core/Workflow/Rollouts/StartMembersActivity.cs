@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Installatron.Core.Workflow.Rollouts;
 
 /// <param name="Wave">The wave's counts before these starts (the activity writes them after).</param>
-public sealed record StartMembersInput(string RolloutId, string RunnerId, RolloutWave Wave, IReadOnlyList<RolloutMember> Members);
+public sealed record StartMembersInput(string RolloutId, string RunnerId, int Turn, RolloutWave Wave, IReadOnlyList<RolloutMember> Members);
 
 /// <summary>A member whose update is prepared: the runner schedules <see cref="Input"/> as a child orchestration with the task's ID.</summary>
 public sealed record StartedMember(RolloutMember Member, string TaskId, string Server, UpdateInput Input);
@@ -60,7 +60,9 @@ public sealed partial class StartMembersActivity(
         ], ct);
 
         var wave = input.Wave with { Started = input.Wave.Started + started.Count, Skipped = input.Wave.Skipped + skipped.Count };
-        var stored = await rollouts.ChangeAsync(rollout.Id, r => r with { Waves = r.Waves.Select(w => w.Wave == wave.Wave ? wave : w).ToList() }, ct);
+        var stored = await rollouts.ChangeAsync(rollout.Id, r => r.Runner != input.RunnerId || input.Turn < r.Turn
+            ? r // Another runner's rollout now, or a late copy of an earlier turn.
+            : r with { Turn = input.Turn, Waves = r.Waves.Select(w => w.Wave == wave.Wave ? wave : w).ToList() }, ct);
         foreach (var skip in skipped)
         {
             LogSkipped(logger, rollout.Id, skip.Member.InstallId, skip.Errcode ?? "", skip.Reason ?? "");
@@ -100,23 +102,65 @@ public sealed partial class StartMembersActivity(
         var key = $"autoupdate:{rollout.Version}:{install.Failures.Count}";
         try
         {
-            var prepared = await starter.PrepareAsync(check.Update, key, ct, automatic: true, rollout: rollout.Id);
-            if (!prepared.Repeated)
+            for (var attempt = 0; ; attempt++)
             {
-                return new PrepareOutcome(check, new StartedMember(check.Member, prepared.TaskId, check.Server!, prepared.Input));
-            }
+                var prepared = await starter.PrepareAsync(check.Update, key, ct, automatic: true, rollout: rollout.Id);
+                if (!prepared.Repeated)
+                {
+                    return Started(check, prepared.TaskId, prepared.Input);
+                }
 
-            // The key's task: this runner's own, prepared by an earlier run of this activity and never scheduled, or another's.
-            var task = (await tasks.GetAsync(prepared.TaskId, ct))?.Value;
-            return task is { TimeStarted: 0, IsFinished: false } && task.Rollout == rollout.Id && task.Status == TaskStatuses.Queued
-                ? new PrepareOutcome(check, new StartedMember(check.Member, task.Id, check.Server!, new UpdateInput(task.Id, task.InstallId, task.Backup, task.RevertOnFailure)))
-                : new PrepareOutcome(check with { Errcode = ErrorCodes.UpdateInProgress, Reason = $"This attempt already ran as task {prepared.TaskId}." }, null);
+                if (await EarlierAsync(rollout, check, key, prepared, ct) is { } earlier)
+                {
+                    return earlier;
+                }
+
+                if (attempt == 1)
+                {
+                    return Skipped(check, ErrorCodes.UpdateInProgress, $"Another start of this attempt did not finish ({prepared.TaskId}).");
+                }
+            }
         }
         catch (Refusal refusal)
         {
-            return new PrepareOutcome(check with { Errcode = refusal.Errcode, Reason = refusal.Message }, null);
+            return Skipped(check, refusal.Errcode, refusal.Message);
         }
     }
+
+    /// <summary>
+    /// The key's task, started earlier: by a copy of this activity (delivered twice, maybe running at the same time),
+    /// which prepared it and never scheduled it — then it is this member's update — or by anyone else (skipped).
+    /// <c>null</c> when the other start gave the key up (its preflight refused): try again.
+    /// </summary>
+    private async Task<PrepareOutcome?> EarlierAsync(Rollout rollout, MemberCheck check, string key, PreparedUpdate prepared, CancellationToken ct)
+    {
+        for (var wait = 0; wait < 240; wait++)
+        {
+            var task = (await tasks.GetAsync(prepared.TaskId, ct))?.Value;
+            if (task is not null)
+            {
+                return task is { TimeStarted: 0, IsFinished: false, Status: TaskStatuses.Queued } && task.Rollout == rollout.Id
+                    ? Started(check, task.Id, new UpdateInput(task.Id, task.InstallId, task.Backup, task.RevertOnFailure))
+                    : Skipped(check, ErrorCodes.UpdateInProgress, $"This attempt already ran as task {prepared.TaskId}.");
+            }
+
+            // The other copy is between claiming the key and writing the task (preflight): wait for it.
+            if (await starter.FindRepeatAsync(check.Member.InstallId, key, ct) != prepared.TaskId)
+            {
+                return null;
+            }
+
+            await Task.Delay(250, ct);
+        }
+
+        return Skipped(check, ErrorCodes.UpdateInProgress, $"Task {prepared.TaskId} of this attempt never appeared.");
+    }
+
+    private static PrepareOutcome Started(MemberCheck check, string taskId, UpdateInput input) =>
+        new(check, new StartedMember(check.Member, taskId, check.Server!, input));
+
+    private static PrepareOutcome Skipped(MemberCheck check, string errcode, string reason) =>
+        new(check with { Errcode = errcode, Reason = reason }, null);
 
     private static SlotClaim Claim(Rollout rollout, MemberCheck check) => new(check.Member.SlotHolder(rollout.Id), check.Server!);
 

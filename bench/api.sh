@@ -3,7 +3,8 @@
 #   bench/api.sh [seconds] [connections]
 # 1. POST /installs/{demo}/update {"user": ..., "dryrun": "input"} with the right key (the cheap-read path);
 # 2. the same with a wrong key (refused before any read);
-# 3. a bare Kestrel endpoint answering the same 403 envelope (Installatron.Bench bare-kestrel): the floor.
+# 3. a bare Kestrel endpoint answering the same 403 envelope (Installatron.Bench bare-kestrel), on the slim and on the
+#    default host builder: the floor.
 # Each: a 5 s warm-up, then the measured run. Prints requests/s (mean) and latency p50/p99. Stops what it starts, by PID.
 set -euo pipefail
 seconds=${1:-20}
@@ -27,9 +28,12 @@ dotnet "$root/src/Installatron.Server/bin/Release/net10.0/Installatron.Server.dl
 pids+=($!)
 for _ in $(seq 1 1200); do grep -q "Press Ctrl+C to stop" "$work/server.log" && break; sleep 0.05; done
 bare=$(free_port)
-dotnet "$here/Installatron.Bench/bin/Release/net10.0/Installatron.Bench.dll" bare-kestrel "$bare" >"$work/bare.log" 2>&1 &
+dotnet "$here/Installatron.Bench/bin/Release/net10.0/Installatron.Bench.dll" bare-kestrel "$bare" slim >"$work/bare.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 200); do grep -q "listening" "$work/bare.log" && break; sleep 0.05; done
+bare_default=$(free_port)
+dotnet "$here/Installatron.Bench/bin/Release/net10.0/Installatron.Bench.dll" bare-kestrel "$bare_default" default >"$work/bare-default.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 200); do grep -q "listening" "$work/bare.log" && grep -q "listening" "$work/bare-default.log" && break; sleep 0.05; done
 cannon() { # name url key
   local body='{"user": "useraccountname", "dryrun": "input"}'
   "$root/node_modules/.bin/autocannon" -c "$connections" -d 5 -m POST -H "X-API-KEY=$3" -H "Content-Type=application/json" -b "$body" "$2" >/dev/null 2>&1
@@ -44,4 +48,5 @@ echo "| endpoint ($connections connections, ${seconds} s) | requests/s | p50 (ms
 echo "|---|---:|---:|---:|---|"
 cannon "dryrun=input" "http://127.0.0.1:$port/installs/1234567890abcdefghij12345/update" "$key"
 cannon "wrong key" "http://127.0.0.1:$port/installs/1234567890abcdefghij12345/update" "wrong-key"
-cannon "bare Kestrel" "http://127.0.0.1:$bare/installs/1234567890abcdefghij12345/update" "wrong-key"
+cannon "bare Kestrel (slim builder)" "http://127.0.0.1:$bare/installs/1234567890abcdefghij12345/update" "wrong-key"
+cannon "bare Kestrel (default builder)" "http://127.0.0.1:$bare_default/installs/1234567890abcdefghij12345/update" "wrong-key"

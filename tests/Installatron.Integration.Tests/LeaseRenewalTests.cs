@@ -12,31 +12,44 @@ namespace Installatron.Integration.Tests;
 public sealed class LeaseRenewalTests
 {
     [Fact]
-    public async Task Update_EveryStep_RenewsTheLease()
+    public async Task Update_StepFindsItsLeaseRunningOut_RenewsIt()
     {
         await using var harness = await WorkflowHarness.StartAsync();
         var leases = harness.Services.GetRequiredService<LeaseStore>();
         harness.Faults.Gate = new TaskCompletionSource();
         harness.Faults.GateAt = UpdateFaults.BeforeApply;
-        var expiries = new Dictionary<string, DateTimeOffset?>();
+        var expiries = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset?>();
         harness.Faults.OnPoint = point =>
-        {
-            Thread.Sleep(20);
             expiries[point] = leases.ExpiryAsync(DemoData.InstallId, CurrentTask(harness), CancellationToken.None).GetAwaiter().GetResult();
-        };
 
         var envelope = await harness.UpdateAsync("""{"background": true}""");
         var task = Assert.IsType<UpdateTask>(envelope.Data);
+        // While apply waits, as if it had run long: the lease has two minutes left.
+        var tables = harness.Services.GetRequiredService<InstallatronTables>();
+        await WaitUntilAsync(() => expiries.ContainsKey(UpdateFaults.BeforeApply));
+        await tables.Leases.UpsertEntityAsync(new TableEntity(DemoData.InstallId, "lease")
+        {
+            ["TaskId"] = task.Id,
+            ["ExpiresAt"] = DateTimeOffset.UtcNow.AddMinutes(2),
+        }, TableUpdateMode.Replace);
         harness.Faults.Gate.SetResult();
         await harness.WaitForTaskAsync(task.Id);
 
-        // Backup renewed it when it began; apply, later, renewed it again; finalize released it.
-        var atBackup = expiries[UpdateFaults.BeforeBackup]!.Value;
-        var atApply = expiries[UpdateFaults.BeforeApply]!.Value;
-        Assert.True(atApply > atBackup, $"{atApply:O} is not after {atBackup:O}");
-        Assert.InRange(atApply - DateTimeOffset.UtcNow, LeaseStore.DefaultDuration - TimeSpan.FromMinutes(1), LeaseStore.DefaultDuration);
+        // Every step found the lease its own; verify, the next step, renewed it to the full duration; finalize released it.
+        Assert.InRange(expiries[UpdateFaults.BeforeBackup]!.Value - DateTimeOffset.UtcNow, LeaseStore.DefaultDuration - TimeSpan.FromMinutes(1), LeaseStore.DefaultDuration);
+        Assert.InRange(expiries[UpdateFaults.BeforeVerify]!.Value - DateTimeOffset.UtcNow, LeaseStore.DefaultDuration - TimeSpan.FromMinutes(1), LeaseStore.DefaultDuration);
         Assert.Null(await leases.HolderAsync(DemoData.InstallId, CancellationToken.None));
         Assert.Equal(TaskStatuses.Complete, (await harness.WaitForTaskAsync(task.Id)).Status);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
     }
 
     [Fact]

@@ -66,7 +66,8 @@ public sealed class LeaseStore(InstallatronTables tables, TimeProvider time)
 
     /// <summary>
     /// Extends the lease of <paramref name="taskId"/> by <paramref name="duration"/> from now, if the task still holds
-    /// it — expired or not, as long as no other task took it since. <c>false</c> when the row is gone (released: the
+    /// it — expired or not, as long as no other task took it since (one read, and a write only when the last renewal is
+    /// more than half a <see cref="RenewInterval"/> old). <c>false</c> when the row is gone (released: the
     /// update was finalized) or another task holds it (this one was given up, e.g. after a long outage, and a newer
     /// update took the install): the caller must not touch the site any more.
     /// </summary>
@@ -79,6 +80,12 @@ public sealed class LeaseStore(InstallatronTables tables, TimeProvider time)
             if (!current.HasValue || current.Value!.GetString("TaskId") != taskId)
             {
                 return false;
+            }
+
+            // Renewed moments ago (the step before): still ours, and nothing to write.
+            if (current.Value.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt - time.GetUtcNow() > duration - RenewInterval / 2)
+            {
+                return true;
             }
 
             var renewed = new TableEntity(installId, RowKey) { ["TaskId"] = taskId, ["ExpiresAt"] = time.GetUtcNow() + duration };

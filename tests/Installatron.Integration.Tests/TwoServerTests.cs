@@ -1,9 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Installatron.Core;
 using Installatron.Core.Storage;
 using Installatron.Integration.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -47,7 +45,7 @@ public sealed class TwoServerTests(ITestOutputHelper output)
         var firstUrl = await first.Listening.WaitAsync(TimeSpan.FromSeconds(90));
         await using var second = ServerProcess.Start(Arguments(demoData: false));
         var secondUrl = await second.Listening.WaitAsync(TimeSpan.FromSeconds(90));
-        await using var stores = StoresOf(azurite.ConnectionString, prefix);
+        await using var stores = CoreServices.For(azurite.ConnectionString, prefix);
         await Fleet.AddSitesAsync(stores, dataPath, Sites - 1);
 
         using var client = ApiClient.Create(secondUrl, timeout: TimeSpan.FromSeconds(30));
@@ -103,15 +101,4 @@ public sealed class TwoServerTests(ITestOutputHelper output)
 
     /// <summary>Update steps a server ran, from its log.</summary>
     private static int StepsIn(string log) => log.Split('\n').Count(line => line.Contains("Update step", StringComparison.Ordinal) && line.Contains("ended", StringComparison.Ordinal));
-
-    /// <summary>The core's stores on the servers' tables, for the test's own reads and writes.</summary>
-    private static ServiceProvider StoresOf(string connectionString, string prefix)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["Installatron:TablePrefix"] = prefix,
-        }).Build();
-        return new ServiceCollection().AddLogging().AddInstallatronCore(configuration).BuildServiceProvider();
-    }
 }

@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddSingleton<UserStore>();
         services.AddSingleton<InstallStore>();
         services.AddSingleton<CatalogStore>();
+        services.AddSingleton<RecipeBook>();
         services.AddSingleton<TaskStore>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
@@ -47,6 +48,8 @@ public static class DependencyInjection
         services.AddSingleton<PackageApplier>();
         services.AddSingleton<SiteHealth>();
         services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
+        services.AddHttpClient(SiteHealth.UpgradeClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
         services.AddSingleton<CoreIntegrityCheck>();
         services.AddCatalogSync();

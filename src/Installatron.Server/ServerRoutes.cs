@@ -16,6 +16,7 @@ public static class ServerRoutes
         app.MapPost("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ImportAsync(r, ct)).WithName("ImportInstall");
         app.MapGet("/browser/{app}", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.GetAsync(r, app, ct)).WithName("GetBrowser");
         app.MapPost("/browser/{app}/versions", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.PublishAsync(r, app, ct)).WithName("PublishVersion");
+        app.MapPost("/browser/{app}/recipe", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.SetRecipeAsync(r, app, ct)).WithName("SetRecipe");
         app.MapPost("/catalog/sync", (HttpRequest r, CatalogApi api, CancellationToken ct) => api.SyncAsync(r, ct)).WithName("SyncCatalog");
         app.MapPost("/users", (HttpRequest r, UsersApi api, CancellationToken ct) => api.CreateAsync(r, ct)).WithName("CreateUser");
         app.MapGet("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.GetAsync(r, user, ct)).WithName("GetUser");

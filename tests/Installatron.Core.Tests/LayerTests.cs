@@ -5,7 +5,7 @@ using NetArchTest.Rules;
 namespace Installatron.Core.Tests;
 
 /// <summary>
-/// Layers point one way: hosts → Api → (Workflow, Catalog) → (Sites, Databases, Storage, Domain, Text). Checked on
+/// Layers point one way: hosts → Api → Workflow → Catalog → (Sites, Databases, Storage, Domain, Text). Checked on
 /// the compiled core (method bodies included), so a dependency cannot hide in an implementation.
 /// </summary>
 public sealed class LayerTests
@@ -17,7 +17,7 @@ public sealed class LayerTests
     {
         // Only the API knows HTTP, envelopes and statuses.
         { "Workflow", ["Api", "Microsoft.AspNetCore"] },
-        { "Catalog", ["Api", "Microsoft.AspNetCore"] },
+        { "Catalog", ["Api", "Workflow", "Microsoft.AspNetCore"] },
         // The building blocks know nothing of the use cases above them.
         { "Sites", ["Api", "Workflow", "Catalog", "Storage", "Databases", "Microsoft.AspNetCore"] },
         { "Databases", ["Api", "Workflow", "Catalog", "Storage", "Sites", "Microsoft.AspNetCore"] },

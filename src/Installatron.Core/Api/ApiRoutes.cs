@@ -15,6 +15,7 @@ public static class ApiRoutes
         new("ImportInstall", "POST", "installs"),
         new("GetBrowser", "GET", "browser/{app}"),
         new("PublishVersion", "POST", "browser/{app}/versions"),
+        new("SetRecipe", "POST", "browser/{app}/recipe"),
         new("SyncCatalog", "POST", "catalog/sync"),
         new("CreateUser", "POST", "users"),
         new("GetUser", "GET", "users/{user}"),

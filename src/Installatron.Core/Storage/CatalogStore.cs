@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 
 namespace Installatron.Core.Storage;
@@ -99,6 +98,36 @@ public sealed class CatalogStore(InstallatronTables tables)
 
     public async Task<Stream> OpenPackageAsync(CatalogVersion version, CancellationToken cancellationToken) =>
         await tables.Packages.GetBlobClient(version.Package.Blob).OpenReadAsync(cancellationToken: cancellationToken);
+
+    /// <summary>The recipe stored for an application (partition <c>~recipes</c>, which no application ID can be), if any.</summary>
+    public async Task<ApplicationRecipe?> GetRecipeAsync(string application, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        return (await tables.Versions.GetAsync<ApplicationRecipe>(RecipePartition, application, cancellationToken))?.Value;
+    }
+
+    /// <summary>Every recipe stored, by application.</summary>
+    public async Task<IReadOnlyDictionary<string, ApplicationRecipe>> ListRecipesAsync(CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var recipes = new Dictionary<string, ApplicationRecipe>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RecipePartition}");
+        await foreach (var entity in tables.Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            recipes[entity.RowKey] = DocumentEntity.Read<ApplicationRecipe>(entity).Value;
+        }
+
+        return recipes;
+    }
+
+    /// <summary>Stores (or replaces) an application's recipe.</summary>
+    public async Task SaveRecipeAsync(string application, ApplicationRecipe recipe, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        await tables.Versions.UpsertEntityAsync(DocumentEntity.Create(RecipePartition, application, recipe), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private const string RecipePartition = "~recipes";
 
     private static string RowKeyOf(string version) => version.ToLowerInvariant();
 

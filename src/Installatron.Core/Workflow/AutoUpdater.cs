@@ -1,4 +1,5 @@
 using Installatron.Core.Domain;
+using Installatron.Core.Outbound;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask.Client;
 
@@ -11,9 +12,10 @@ public sealed record AutoUpdateRun(int Checked, IReadOnlyList<string> Started, I
 /// Installatron's automatic updates: every install whose <c>autoup</c> allows it (<c>all</c>: the newest version it can be
 /// updated to; <c>minor</c>: the newest of its branch) is updated in the background, with a backup and revert when its
 /// <c>autoup_backup</c> is <c>all</c>. After <see cref="MaxFailedAttempts"/> failed automatic updates
-/// (<c>version_autouped_attempts</c>) an install is left alone until a successful update resets the count.
+/// (<c>version_autouped_attempts</c>) an install is left alone until a successful update resets the count. Then newly
+/// available versions the sweep does not install are announced (<see cref="UpdateAnnouncer"/>).
 /// </summary>
-public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateValidator validator, UpdateStarter starter)
+public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateValidator validator, UpdateStarter starter, UpdateAnnouncer announcer)
 {
     public const int MaxFailedAttempts = 3;
 
@@ -25,13 +27,8 @@ public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateV
         foreach (var stored in all)
         {
             var install = await view.PresentAsync(stored, cancellationToken);
-            var target = install.Autoup switch
-            {
-                "all" => install.VersionAvailable,
-                "minor" => install.VersionAvailableMinor,
-                _ => null,
-            };
-            if (target is null || install.VersionAutoupedAttempts >= MaxFailedAttempts)
+            var target = AutomaticTarget(install);
+            if (target is null)
             {
                 skipped.Add(install.Id);
                 continue;
@@ -54,6 +51,15 @@ public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateV
             }
         }
 
+        await announcer.AnnounceAsync(client, started.ToHashSet(StringComparer.Ordinal), cancellationToken);
         return new AutoUpdateRun(all.Count, started, skipped);
     }
+
+    /// <summary>The version a sweep updates the (presented) install to, or <c>null</c>.</summary>
+    public static string? AutomaticTarget(Install install) => install.VersionAutoupedAttempts >= MaxFailedAttempts ? null : install.Autoup switch
+    {
+        "all" => install.VersionAvailable,
+        "minor" => install.VersionAvailableMinor,
+        _ => null,
+    };
 }

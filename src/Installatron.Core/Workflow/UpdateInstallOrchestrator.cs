@@ -1,4 +1,5 @@
 using Installatron.Core.Domain;
+using Installatron.Core.Outbound.Workflow;
 using Installatron.Core.Workflow.Activities;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -93,6 +94,7 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
     private static async Task<UpdateOutcome> FinalizeAsync(TaskOrchestrationContext context, UpdateInput input, UpdateOutcome outcome, bool siteChanged)
     {
         await context.CallActivityAsync(TaskNames.Finalize, new FinalizeInput(input, outcome, siteChanged), Retry);
+        await NotifyStep.RunAsync(context, input, context.CreateReplaySafeLogger<UpdateInstallOrchestrator>());
         return outcome;
     }
 

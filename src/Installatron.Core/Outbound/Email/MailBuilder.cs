@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Installatron.Core.Outbound.Email;
 
@@ -7,6 +8,9 @@ namespace Installatron.Core.Outbound.Email;
 internal sealed class MailBuilder(string subject)
 {
     public const string SubjectPrefix = "[Installatron] ";
+
+    /// <summary>Encodes what HTML needs encoded (&lt;, &gt;, &amp;, quotes); other characters stay readable (the mail is UTF-8).</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     private readonly List<string> _paragraphs = [];
     private readonly List<(string Label, string Value)> _facts = [];
@@ -67,7 +71,7 @@ internal sealed class MailBuilder(string subject)
         return new MailContent(address, SubjectPrefix + OneLine(subject), text.ToString(), html.ToString());
     }
 
-    private static string Encode(string text) => HtmlEncoder.Default.Encode(text).Replace("\n", "<br>", StringComparison.Ordinal);
+    private static string Encode(string text) => Html.Encode(text).Replace("\n", "<br>", StringComparison.Ordinal);
 
     /// <summary>A subject is one line: no header can be smuggled in through a site title or a message.</summary>
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));

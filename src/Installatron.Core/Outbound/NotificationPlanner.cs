@@ -65,7 +65,7 @@ public sealed class NotificationPlanner(
     private OutboxEntry Email(string source, string taskId, string @event, Install? install, string to, Func<string, MailContent> compose)
     {
         var skipped = !mailer.IsConfigured ? "No SMTP server is configured (Installatron__SmtpHost)."
-            : !SmtpMailer.IsValidAddress(to) ? "Neither the install nor its owner has a valid email address."
+            : !SmtpMailer.IsValidAddress(to) ? $"No valid email address to send to ('{to}'): set the install's or its owner's email."
             : null;
         return new OutboxEntry
         {

@@ -1,5 +1,6 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Outbound;
+using Installatron.Core.Outbound.Webhooks;
 using Installatron.Core.Outbound.Workflow;
 
 namespace Installatron.Core.Tests.Outbound;
@@ -51,6 +52,16 @@ public sealed class NotificationRulesTests
 
         Assert.True(now - T0 >= TimeSpan.FromHours(24), $"last attempt {now - T0} after the first");
         Assert.Equal(8, attempts);
+    }
+
+    [Fact]
+    public void WebhookEndpoint_ToString_NeverShowsTheSecret()
+    {
+        var endpoint = new WebhookEndpoint { Id = "e1", Url = "https://hooks.example.com/x", Secret = "whsec_c2VjcmV0LXZhbHVlLTAxMjM0NTY3ODk=" };
+        Assert.DoesNotContain("c2VjcmV0", endpoint.ToString());
+        Assert.Contains("e1", endpoint.ToString());
+        Assert.Null(endpoint.View().Secret);
+        Assert.Equal(endpoint.Secret, endpoint.View(revealSecret: true).Secret);
     }
 
     [Fact]

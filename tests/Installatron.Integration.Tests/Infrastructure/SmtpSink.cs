@@ -107,6 +107,13 @@ public sealed class SmtpSink : IAsyncDisposable
         return Mails();
     }
 
+    /// <summary>Lets a second pass (a late duplicate would arrive in it), then asserts the number of mails in all.</summary>
+    public async Task AssertNoMoreThanAsync(int count)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(count, Mails().Count);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

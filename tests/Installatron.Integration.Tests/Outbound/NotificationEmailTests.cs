@@ -39,8 +39,7 @@ public sealed class NotificationEmailTests
         Assert.DoesNotContain(DbPass, mail.Text + mail.Html);
         Assert.DoesNotContain("smtp-pass", mail.Text + mail.Html);
 
-        await Task.Delay(1000);
-        Assert.Single(smtp.Mails()); // and nothing more
+        await smtp.AssertNoMoreThanAsync(1);
     }
 
     [Fact]
@@ -63,8 +62,7 @@ public sealed class NotificationEmailTests
         Assert.Contains("as before the update", mail.Text);
         Assert.Contains("failed_verify", mail.Html);
 
-        await Task.Delay(1000);
-        Assert.Single(smtp.Mails());
+        await smtp.AssertNoMoreThanAsync(1);
     }
 
     [Fact]
@@ -80,8 +78,7 @@ public sealed class NotificationEmailTests
 
         // The webhook arrives: the notifications of this task were handled, and no mail was among them.
         Assert.Single(await receiver.WaitForEventsAsync(1));
-        await Task.Delay(1000);
-        Assert.Empty(smtp.Mails());
+        await smtp.AssertNoMoreThanAsync(0);
     }
 
     [Fact]
@@ -102,16 +99,14 @@ public sealed class NotificationEmailTests
         Assert.All(first, m => Assert.Equal([OwnerEmail], m.Recipients));
 
         await sweep.RunOnceAsync(harness.Client, CancellationToken.None);
-        await Task.Delay(1500);
-        Assert.Equal(3, smtp.Mails().Count);
+        await smtp.AssertNoMoreThanAsync(3);
 
         await harness.PublishAsync(Applications.WordPress, "6.7.4", await PackageFileAsync(harness, "6.7.4"));
         await sweep.RunOnceAsync(harness.Client, CancellationToken.None);
         var third = await smtp.WaitForAsync(4);
         Assert.Equal("[Installatron] WordPress 6.7.4 is available for http://website.com/staging", third[^1].Subject);
         Assert.Contains("runs 6.7.2", third[^1].Text);
-        await Task.Delay(1000);
-        Assert.Equal(4, smtp.Mails().Count);
+        await smtp.AssertNoMoreThanAsync(4);
     }
 
     [Fact]
@@ -127,8 +122,7 @@ public sealed class NotificationEmailTests
         var mail = Assert.Single(await smtp.WaitForAsync(1));
         Assert.Equal("[Installatron] WordPress at http://website.com/staging was updated to 6.7.3", mail.Subject);
         Assert.Contains("(automatic update)", mail.Text);
-        await Task.Delay(1000);
-        Assert.Single(smtp.Mails());
+        await smtp.AssertNoMoreThanAsync(1);
     }
 
     [Fact]

@@ -24,6 +24,13 @@ public sealed record WebhookEndpoint
 
     public bool Wants(string @event) => Enabled && Events.Contains(@event);
 
+    /// <summary>A record prints every property; this one never prints its secret, wherever it may be logged.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Id = {Id}, Url = {Url}, Enabled = {Enabled}");
+        return true;
+    }
+
     /// <summary>What the API shows: everything but the secret, which only creation and rotation reveal.</summary>
     public WebhookEndpointView View(bool revealSecret = false) =>
         new(Id, Url, Events, User, Email, Description, Enabled, DisabledReason, TimeDisabled, TimeCreated, TimeUpdated,

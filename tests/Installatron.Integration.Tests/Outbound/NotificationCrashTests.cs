@@ -44,10 +44,12 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
             endpointId = created.GetProperty("id").GetString()!;
             receiver.Secret = created.GetProperty("secret").GetString()!;
             taskId = (await PostAsync(client, $"/installs/{DemoData.InstallId}/update", new { background = true })).GetProperty("id").GetString()!;
+            var completed = SeenCompleteAsync(client, taskId);
 
             await receiver.FirstArrived.Task.WaitAsync(TimeSpan.FromSeconds(90));
-            var task = JsonDocument.Parse(await client.GetStringAsync($"/tasks/{taskId}")).RootElement.GetProperty("data");
-            Assert.Equal("complete", task.GetProperty("status").GetString()); // finalized; its webhook is in flight
+            var arrived = DateTimeOffset.UtcNow;
+            // Finalized (the task is complete) and its webhook is in flight.
+            output.WriteLine($"first delivery attempt {(arrived - await completed).TotalMilliseconds:0} ms after the task was seen complete (polled every 50 ms)");
             await first.KillAsync();
             logs = first.Output;
             receiver.HoldFirst.SetResult(); // the held request now answers a connection that is gone
@@ -81,6 +83,24 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
         var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Add("X-API-KEY", ApiServer.Key);
         return client;
+    }
+
+    private static async Task<DateTimeOffset> SeenCompleteAsync(HttpClient client, string taskId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = JsonDocument.Parse(await client.GetStringAsync($"/tasks/{taskId}")).RootElement.GetProperty("data").GetProperty("status").GetString();
+            if (status != "queued" && status != "running")
+            {
+                Assert.Equal("complete", status);
+                return DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Task {taskId} did not finish.");
     }
 
     private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)

@@ -6,11 +6,12 @@ using Installatron.Core.Workflow;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Installatron.Integration.Tests.Outbound;
 
 /// <summary>Email notifications through a real SMTP server (aiosmtpd) the test starts: what is sent, to whom, how often.</summary>
-public sealed class NotificationEmailTests
+public sealed class NotificationEmailTests(ITestOutputHelper output)
 {
     private const string OwnerEmail = "username@website.com";
     private const string DbPass = "dAtAbAsEpAs5//0rD";
@@ -75,9 +76,11 @@ public sealed class NotificationEmailTests
         await harness.RegisterAsync(receiver);
 
         Assert.True((await harness.UpdateAsync("{}")).Result);
+        var answered = DateTimeOffset.UtcNow;
 
         // The webhook arrives: the notifications of this task were handled, and no mail was among them.
-        Assert.Single(await receiver.WaitForEventsAsync(1));
+        var delivered = Assert.Single(await receiver.WaitForEventsAsync(1));
+        output.WriteLine($"webhook arrived {(delivered.At - answered).TotalMilliseconds:0} ms after the synchronous update answered (in-memory backend)");
         await smtp.AssertNoMoreThanAsync(0);
     }
 

@@ -30,7 +30,8 @@ class Sink:
 
 def authenticate(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == login and auth_data.password.decode() == password
-    return AuthResult(success=ok, auth_data=auth_data.login if ok else None)
+    # handled=False: aiosmtpd answers "535 … credentials invalid" itself (its default, handled=True, answers nothing).
+    return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
 
 async def main():

@@ -145,6 +145,36 @@ public sealed class NotificationEmailTests(ITestOutputHelper output)
         Assert.Null(entry.Mail);
     }
 
+    [Fact]
+    public async Task Update_SmtpRefusesTheLogin_AttemptFailsAndIsRetriedWithoutThePasswordAnywhere()
+    {
+        const string wrong = "wrong-smtp-pass-9876543210";
+        await using var smtp = await SmtpSink.StartAsync("notifier", "right-smtp-pass-0123456789");
+        var settings = NotificationHarness.Settings(smtp);
+        settings["Installatron:SmtpPassword"] = wrong;
+        await using var harness = await WorkflowHarness.StartAsync(settings: settings);
+        await harness.ChangeInstallAsync(i => i with { Notification = Notifications.All });
+
+        var envelope = await harness.UpdateAsync("{}");
+
+        Assert.True(envelope.Result, envelope.Message);
+        var task = Assert.Single(((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks);
+        var id = OutboxEntry.IdFor(task.Id, NotificationEvents.Update, "email:admin@website.com");
+        var entry = await harness.OutboxAsync(id);
+        for (var i = 0; i < 200 && entry is not { Attempts: >= 2 }; i++)
+        {
+            await Task.Delay(50);
+            entry = await harness.OutboxAsync(id);
+        }
+
+        Assert.Equal(OutboxStatuses.Pending, entry!.Status); // still retried
+        Assert.True(entry.Attempts >= 2, $"{entry.Attempts} attempt(s)");
+        Assert.Contains("535", entry.LastError);
+        Assert.DoesNotContain(wrong, entry.LastError);
+        Assert.DoesNotContain(wrong, entry.ToString());
+        Assert.Empty(smtp.Mails());
+    }
+
     private static async Task<string> PackageFileAsync(WorkflowHarness harness, string version)
     {
         var path = Path.Combine(harness.DataPath, $"wordpress-{version}.zip");

@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<CatalogApi>();
         services.AddSingleton<WebhooksApi>();
         services.AddInstallatronNotifications(configuration);
+        services.AddSingleton<Outbound.Webhooks.ErrcodeStatus>(ErrorStatuses.StatusOf);
         return services;
     }
 

@@ -1,8 +1,8 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Outbound.Email;
 using Installatron.Core.Outbound.Webhooks;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 
 namespace Installatron.Core.Outbound;
 
@@ -12,7 +12,8 @@ namespace Installatron.Core.Outbound;
 /// <c>user</c> (if any) may act for the install's owner. Composes each message once, into its outbox entry.
 /// </summary>
 public sealed class NotificationPlanner(
-    TaskStore tasks, InstallStore installs, UserStore users, InstallView view, WebhookEndpointStore endpoints, SmtpMailer mailer, TimeProvider time)
+    TaskStore tasks, InstallStore installs, UserStore users, InstallView view, WebhookEndpointStore endpoints, WebhookPayloads payloads, SmtpMailer mailer,
+    TimeProvider time)
 {
     /// <summary>What a finished update task raises; nothing for a task that is not finished or whose install is gone.</summary>
     public async Task<IReadOnlyList<OutboxEntry>> ForTaskAsync(string taskId, CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ public sealed class NotificationPlanner(
             entries.Add(Email(task.Id, task.Id, @event, install, RecipientOf(install, owner), to => MailComposer.ForTask(to, @event, task, install)));
         }
 
-        var body = WebhookPayloads.ForTask(@event, task, install, Now);
+        var body = payloads.ForTask(@event, task, install, Now);
         entries.AddRange(await WebhooksAsync(task.Id, task.Id, @event, install, owner, body, cancellationToken));
         return entries;
     }
@@ -48,7 +49,7 @@ public sealed class NotificationPlanner(
             entries.Add(Email(source, "", available.Event, install, RecipientOf(install, owner), to => MailComposer.ForAvailable(to, install, available)));
         }
 
-        entries.AddRange(await WebhooksAsync(source, "", available.Event, install, owner, WebhookPayloads.ForAvailable(install, available, Now), cancellationToken));
+        entries.AddRange(await WebhooksAsync(source, "", available.Event, install, owner, payloads.ForAvailable(install, available, Now), cancellationToken));
         return entries;
     }
 

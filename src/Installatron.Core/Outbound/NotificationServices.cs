@@ -24,10 +24,12 @@ public static class NotificationServices
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<SmtpMailer>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<NotificationPlanner>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationDelivery>();
         services.AddSingleton<UpdateAnnouncer>();
+        services.AddSingleton<AutoUpdateSweep>();
         services.AddHttpClient(WebhookSender.ClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // the sender's own limit applies

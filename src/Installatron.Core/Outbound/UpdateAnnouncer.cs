@@ -1,4 +1,3 @@
-using Installatron.Core.Api;
 using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;

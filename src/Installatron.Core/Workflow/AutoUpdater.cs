@@ -1,5 +1,4 @@
 using Installatron.Core.Domain;
-using Installatron.Core.Outbound;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask.Client;
 
@@ -12,10 +11,9 @@ public sealed record AutoUpdateRun(int Checked, IReadOnlyList<string> Started, I
 /// Installatron's automatic updates: every install whose <c>autoup</c> allows it (<c>all</c>: the newest version it can be
 /// updated to; <c>minor</c>: the newest of its branch) is updated in the background, with a backup and revert when its
 /// <c>autoup_backup</c> is <c>all</c>. After <see cref="MaxFailedAttempts"/> failed automatic updates
-/// (<c>version_autouped_attempts</c>) an install is left alone until a successful update resets the count. Then newly
-/// available versions the sweep does not install are announced (<see cref="UpdateAnnouncer"/>).
+/// (<c>version_autouped_attempts</c>) an install is left alone until a successful update resets the count.
 /// </summary>
-public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateValidator validator, UpdateStarter starter, UpdateAnnouncer announcer)
+public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateValidator validator, UpdateStarter starter)
 {
     public const int MaxFailedAttempts = 3;
 
@@ -51,7 +49,6 @@ public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateV
             }
         }
 
-        await announcer.AnnounceAsync(client, started.ToHashSet(StringComparer.Ordinal), cancellationToken);
         return new AutoUpdateRun(all.Count, started, skipped);
     }
 

@@ -90,7 +90,7 @@ public sealed class NotificationEmailTests(ITestOutputHelper output)
         await using var smtp = await SmtpSink.StartAsync();
         await using var harness = await WorkflowHarness.StartAsync(settings: NotificationHarness.Settings(smtp));
         await harness.ChangeInstallAsync(i => i with { Notification = Notifications.All, Email = "", Autoup = "none" });
-        var sweep = harness.Services.GetRequiredService<AutoUpdater>();
+        var sweep = harness.Services.GetRequiredService<AutoUpdateSweep>();
 
         await sweep.RunOnceAsync(harness.Client, CancellationToken.None);
         // WordPress 6.7.3, and the demo catalog's newer akismet and twentytwentyfive.
@@ -119,7 +119,7 @@ public sealed class NotificationEmailTests(ITestOutputHelper output)
         await using var harness = await WorkflowHarness.StartAsync(settings: NotificationHarness.Settings(smtp));
         await harness.ChangeInstallAsync(i => i with { Notification = [NotificationEvents.Update, NotificationEvents.UpdateAvailable], Autoup = "minor" });
 
-        var run = await harness.Services.GetRequiredService<AutoUpdater>().RunOnceAsync(harness.Client, CancellationToken.None);
+        var run = await harness.Services.GetRequiredService<AutoUpdateSweep>().RunOnceAsync(harness.Client, CancellationToken.None);
 
         Assert.Equal([DemoData.InstallId], run.Started);
         var mail = Assert.Single(await smtp.WaitForAsync(1));

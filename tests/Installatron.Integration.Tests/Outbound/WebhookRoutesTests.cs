@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
 

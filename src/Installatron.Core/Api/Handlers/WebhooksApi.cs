@@ -99,7 +99,7 @@ public sealed class WebhooksApi(
 
     private async Task<Stored<WebhookEndpoint>> RequireAsync(string id, CancellationToken cancellationToken) =>
         (Ids.IsValidInstallId(id) ? await endpoints.GetAsync(id, cancellationToken) : null)
-        ?? throw new ApiRefusal(ErrorCodes.WebhookNotFound, null, $"The webhook '{id}' was not found.");
+        ?? throw new Refusal(ErrorCodes.WebhookNotFound, null, $"The webhook '{id}' was not found.");
 
     /// <summary>The endpoint with the given fields changed; every value is checked first, the URL against the address policy.</summary>
     private async Task<WebhookEndpoint> ApplyAsync(WebhookEndpoint endpoint, RequestFields fields, CancellationToken cancellationToken)
@@ -119,7 +119,7 @@ public sealed class WebhooksApi(
         var user = fields.String("user")?.Trim() ?? endpoint.User;
         if (user.Length > 0 && user != endpoint.User && (!Ids.IsValidUserName(user) || await users.GetAsync(user, cancellationToken) is null))
         {
-            throw new ApiRefusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
+            throw new Refusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
         }
 
         var email = fields.String("email")?.Trim() ?? endpoint.Email;

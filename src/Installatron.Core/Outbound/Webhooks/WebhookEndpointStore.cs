@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Installatron.Core.Api;
+using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 
 namespace Installatron.Core.Outbound.Webhooks;
@@ -27,7 +27,7 @@ public sealed class WebhookEndpointStore(NotificationTables tables)
 
     public async Task AddAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         await (await tables.GetAsync(cancellationToken)).AddAsync(ToEntity(endpoint),
-            new ApiRefusal(ErrorCodes.ConcurrentModification, null, $"The webhook {endpoint.Id} exists."), cancellationToken);
+            new Refusal(ErrorCodes.ConcurrentModification, null, $"The webhook {endpoint.Id} exists."), cancellationToken);
 
     public async Task<ETag> ReplaceAsync(WebhookEndpoint endpoint, ETag etag, CancellationToken cancellationToken) =>
         await (await tables.GetAsync(cancellationToken)).ReplaceAsync(ToEntity(endpoint), etag, cancellationToken);
@@ -40,7 +40,7 @@ public sealed class WebhookEndpointStore(NotificationTables tables)
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
-            throw new ApiRefusal(ErrorCodes.ConcurrentModification, null, $"The webhook {id} was changed by another request at the same time; read it again and retry.");
+            throw new Refusal(ErrorCodes.ConcurrentModification, null, $"The webhook {id} was changed by another request at the same time; read it again and retry.");
         }
     }
 

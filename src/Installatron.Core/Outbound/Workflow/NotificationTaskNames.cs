@@ -4,7 +4,7 @@ namespace Installatron.Core.Outbound.Workflow;
 public static class NotificationTaskNames
 {
     /// <summary>The activity the update orchestration calls after finalize: outbox rows, then their deliveries.</summary>
-    public const string Notify = "UpdateNotify";
+    public const string Notify = Core.Workflow.TaskNames.Notify;
 
     /// <summary>One orchestration per outbox row (instance ID = the row's ID): attempts on durable timers.</summary>
     public const string Deliver = "NotificationDelivery";

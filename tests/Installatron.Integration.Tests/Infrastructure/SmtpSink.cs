@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Installatron.Processes;
 using MimeKit;
 
 namespace Installatron.Integration.Tests.Infrastructure;
@@ -18,13 +19,13 @@ public sealed record ReceivedMail(MimeMessage Message, string MailFrom, IReadOnl
 /// A real SMTP server (Debian's python3-aiosmtpd, <c>smtp_sink.py</c>) on a free loopback port, writing every message it
 /// accepts into a folder of its own; optionally requiring a login. Stopped by its PID.
 /// </summary>
-public sealed class SmtpSink : IAsyncDisposable
+public sealed partial class SmtpSink : IAsyncDisposable
 {
     public const string Python = "/usr/bin/python3";
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private SmtpSink(Process process, string folder, int port, string? login, string? password)
+    private SmtpSink(ChildProcess process, string folder, int port, string? login, string? password)
     {
         _process = process;
         Folder = folder;
@@ -58,27 +59,18 @@ public sealed class SmtpSink : IAsyncDisposable
     public static async Task<SmtpSink> StartAsync(string? login = null, string? password = null)
     {
         var folder = TestIds.NewTempDirectory();
-        var start = new ProcessStartInfo(Python) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Infrastructure", "smtp_sink.py"), folder, login, password })
+        string[] credentials = login is null || password is null ? [] : [login, password];
+        var process = ChildProcess.Start(Python, [Path.Combine(AppContext.BaseDirectory, "Infrastructure", "smtp_sink.py"), folder, .. credentials],
+            new ChildProcessOptions { Name = "aiosmtpd sink" });
+        await process.WaitForOutputAsync(output => Listening().IsMatch(output) || process.HasExited, TimeSpan.FromSeconds(20));
+        if (Listening().Match(process.StandardOutput) is not { Success: true } listening)
         {
-            if (argument is not null)
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} could not be started.");
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        if (line is null || !line.StartsWith("LISTENING ", StringComparison.Ordinal))
-        {
-            process.Kill();
+            await process.DisposeAsync();
             throw new InvalidOperationException(
-                "The SMTP sink did not start: is Debian's python3-aiosmtpd installed? (`apt-get install -y python3-aiosmtpd`; .ci/run does it)");
+                "The SMTP sink did not start: is Debian's python3-aiosmtpd installed? (`apt-get install -y python3-aiosmtpd`; .ci/run does it)\n" + process.Output);
         }
 
-        return new SmtpSink(process, folder, int.Parse(line["LISTENING ".Length..]), login, password);
+        return new SmtpSink(process, folder, int.Parse(listening.Groups["port"].Value), login, password);
     }
 
     /// <summary>Every mail accepted so far, in order.</summary>
@@ -116,13 +108,7 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(Folder, recursive: true);
@@ -132,4 +118,7 @@ public sealed class SmtpSink : IAsyncDisposable
             // Best effort: a temp folder.
         }
     }
+
+    [GeneratedRegex(@"LISTENING (?<port>\d+)")]
+    private static partial Regex Listening();
 }

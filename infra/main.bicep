@@ -22,6 +22,25 @@ param apiKey string
 @description('Secondary API key, so keys can be rotated without downtime (azd env set INSTALLATRON_API_KEY2 ...).')
 param apiKey2 string
 
+@description('SMTP server for email notifications (azd env set INSTALLATRON_SMTP_HOST ...); empty turns email off.')
+param smtpHost string = ''
+
+@description('SMTP port (INSTALLATRON_SMTP_PORT).')
+param smtpPort string = '587'
+
+@description('SMTP TLS mode: starttls, tls, auto or none (INSTALLATRON_SMTP_TLS).')
+param smtpTls string = 'starttls'
+
+@description('SMTP login (INSTALLATRON_SMTP_LOGIN); empty for none.')
+param smtpLogin string = ''
+
+@secure()
+@description('SMTP password (INSTALLATRON_SMTP_PASSWORD); kept in Key Vault.')
+param smtpPassword string = ''
+
+@description('From address of notification mails (INSTALLATRON_SMTP_FROM).')
+param smtpFrom string = ''
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -78,6 +97,7 @@ module keyVault 'core/keyvault.bicep' = {
     tags: tags
     apiKey: apiKey
     apiKey2: apiKey2
+    smtpPassword: smtpPassword
   }
 }
 
@@ -112,6 +132,12 @@ module api 'app/api.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     apiKeySecretUri: keyVault.outputs.apiKeyReferenceUri
     apiKey2SecretUri: keyVault.outputs.apiKey2ReferenceUri
+    smtpHost: smtpHost
+    smtpPort: empty(smtpPort) ? '587' : smtpPort
+    smtpTls: empty(smtpTls) ? 'starttls' : smtpTls
+    smtpLogin: smtpLogin
+    smtpPasswordSecretUri: keyVault.outputs.smtpCredentialReferenceUri
+    smtpFrom: smtpFrom
   }
   // The app resolves Key Vault references and reads its deployment package with the identity's roles.
   dependsOn: [

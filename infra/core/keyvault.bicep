@@ -1,4 +1,5 @@
-// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY.
+// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY, and the SMTP
+// password when there is one.
 @description('Name of the key vault (3-24 characters).')
 @minLength(3)
 @maxLength(24)
@@ -17,6 +18,10 @@ param apiKey string
 @description('Secondary API key, for rotation (stored as a secret).')
 @secure()
 param apiKey2 string
+
+@description('SMTP password for email notifications (stored as a secret when not empty).')
+@secure()
+param smtpPassword string = ''
 
 @description('Name of the secret holding the primary API key.')
 param apiKeySecretName string = 'installatron-key'
@@ -66,9 +71,20 @@ resource key2Secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(smtpPassword)) {
+  parent: vault
+  name: 'installatron-smtp-password'
+  properties: {
+    value: smtpPassword
+    contentType: 'text/plain'
+  }
+}
+
 output name string = vault.name
 output resourceId string = vault.id
 output vaultUri string = vault.properties.vaultUri
 // Versionless URIs: a Key Vault reference follows the latest version, so rotating a key needs no redeploy.
 output apiKeyReferenceUri string = keySecret.properties.secretUri
 output apiKey2ReferenceUri string = key2Secret.properties.secretUri
+// The SMTP password's versionless URI, or '' when no password was given (then no secret exists).
+output smtpCredentialReferenceUri string = smtpPasswordSecret.?properties.secretUri ?? ''

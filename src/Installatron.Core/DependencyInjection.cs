@@ -1,6 +1,7 @@
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
 using Installatron.Core.Catalog;
+using Installatron.Core.Outbound;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         services.AddSingleton<UserStore>();
         services.AddSingleton<InstallStore>();
         services.AddSingleton<CatalogStore>();
+        services.AddSingleton<RecipeBook>();
         services.AddSingleton<TaskStore>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
@@ -55,6 +57,8 @@ public static class DependencyInjection
         services.AddSingleton<SiteHealth>();
         services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
+        services.AddHttpClient(SiteHealth.UpgradeClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
         services.AddSingleton<CoreIntegrityCheck>();
         services.AddCatalogSync();
         services.TryAddSingleton<UpdateFaults>();
@@ -81,6 +85,9 @@ public static class DependencyInjection
         services.AddSingleton<OpenApiApi>();
         services.AddSingleton<CatalogApi>();
         services.AddSingleton<RolloutsApi>();
+        services.AddSingleton<WebhooksApi>();
+        services.AddInstallatronNotifications(configuration);
+        services.AddSingleton<Outbound.Webhooks.ErrcodeStatus>(ErrorStatuses.StatusOf);
         return services;
     }
 
@@ -123,5 +130,6 @@ public static class DependencyInjection
         .AddActivity<StartMembersActivity>()
         .AddActivity<RecordOutcomesActivity>()
         .AddActivity<FinishRunActivity>()
-        .AddActivity<AdvanceActivity>();
+        .AddActivity<AdvanceActivity>()
+        .AddInstallatronNotifications();
 }

@@ -18,6 +18,11 @@ public sealed class CatalogFunctions(BrowserApi browser, OpenApiApi openApi)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "browser/{app}/versions")] HttpRequest request, string app) =>
         await browser.PublishAsync(request, app, request.HttpContext.RequestAborted);
 
+    [Function("SetRecipe")]
+    public async Task<IActionResult> SetRecipe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "browser/{app}/recipe")] HttpRequest request, string app) =>
+        await browser.SetRecipeAsync(request, app, request.HttpContext.RequestAborted);
+
     [Function("GetOpenApi")]
     public async Task<IActionResult> GetOpenApi(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>

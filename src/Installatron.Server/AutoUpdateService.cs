@@ -1,11 +1,12 @@
+using Installatron.Core.Outbound;
 using Installatron.Core.Workflow;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
-/// <summary>Installatron's automatic updates on the standalone server: a sweep started every <see cref="ServerOptions.AutoUpdateMinutes"/>, unless one still runs (on this or another server).</summary>
-public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
+/// <summary>Installatron's automatic updates on the standalone server: a sweep started every <see cref="ServerOptions.AutoUpdateMinutes"/>, unless one still runs (on this or another server), then the announcement of newly available versions.</summary>
+public sealed partial class AutoUpdateService(AutoUpdateSweep updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

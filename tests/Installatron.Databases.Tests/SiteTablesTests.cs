@@ -1,4 +1,5 @@
 using Installatron.Core.Databases;
+using Installatron.Core.Domain;
 using Installatron.Databases.Tests.Support;
 
 namespace Installatron.Databases.Tests;
@@ -37,11 +38,11 @@ public sealed class SiteTablesTests(MariaDbServer server)
     {
         var connection = await server.CreateDatabaseAsync();
         await WordPressTables.CreateAsync(connection);
-        Assert.Null(await WordPressOptions.ReadDbVersionAsync(connection, "wp_", CancellationToken.None));
+        Assert.Null(await SiteOptions.ReadAsync(connection, "wp_", ApplicationRecipes.WordPress.Database!, "db_version", CancellationToken.None));
 
         await TestSql.ExecuteAsync(connection, "INSERT INTO wp_options (option_name, option_value) VALUES ('db_version', '53496')");
 
-        Assert.Equal("53496", await WordPressOptions.ReadDbVersionAsync(connection, "wp_", CancellationToken.None));
+        Assert.Equal("53496", await SiteOptions.ReadAsync(connection, "wp_", ApplicationRecipes.WordPress.Database!, "db_version", CancellationToken.None));
     }
 
     [Fact]

@@ -199,8 +199,8 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
             [$"{NewBundledTheme}/style.css"] = "/*\nTheme Name: Installatron Bundled\nVersion: 1.0\n*/\n",
             [$"{NewBundledTheme}/index.php"] = "<?php\n// Silence is golden.\n",
         }, Org));
-        await harness.PublishAsync(Recipes.PluginApplication("akismet"), "5.3.8", wordpress.PluginPackage("akismet", "5.3.8"));
-        await harness.PublishAsync(Recipes.ThemeApplication("twentytwentythree"), "1.1", wordpress.ThemePackage("twentytwentythree", "1.1"));
+        await harness.PublishAsync("wp-plugin-akismet", "5.3.8", wordpress.PluginPackage("akismet", "5.3.8"));
+        await harness.PublishAsync("wp-theme-twentytwentythree", "1.1", wordpress.ThemePackage("twentytwentythree", "1.1"));
     }
 
     /// <summary>A "6.1.11" in wordpress.org's layout whose database schema is one step on, with one file broken.</summary>

@@ -39,7 +39,7 @@ public sealed class PostConditionTests
     public async Task Update_PluginPackageWithAnOldHeader_FailedVerifyAndReverted()
     {
         await using var harness = await WorkflowHarness.StartAsync();
-        await ForceIntoCatalogAsync(harness, Recipes.PluginApplication("akismet"), "5.3.9",
+        await ForceIntoCatalogAsync(harness, "wp-plugin-akismet", "5.3.9",
             [("akismet/akismet.php", "<?php\n/*\nPlugin Name: Akismet Anti-spam\nVersion: 5.3.6\n*/\n")]);
         var before = SiteFiles.Hash(harness.SitePath);
 

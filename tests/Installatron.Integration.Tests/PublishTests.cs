@@ -19,7 +19,7 @@ public sealed class PublishTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(package)), data.GetProperty("package").GetProperty("sha256").GetString());
         Assert.Equal(4, data.GetProperty("package").GetProperty("entries").GetInt64());
         var layout = data.GetProperty("package").GetProperty("layout");
-        Assert.Equal(("wordpress", "wordpress/", "wordpress/wp-includes/version.php", "6.8.0", "58975"), (layout.GetProperty("kind").GetString(),
+        Assert.Equal(("core", "wordpress/", "wordpress/wp-includes/version.php", "6.8.0", "58975"), (layout.GetProperty("kind").GetString(),
             layout.GetProperty("root").GetString(), layout.GetProperty("version_file").GetString(), layout.GetProperty("version").GetString(),
             layout.GetProperty("db_version").GetString()));
         Assert.Equal("6.8", data.GetProperty("branch").GetString());

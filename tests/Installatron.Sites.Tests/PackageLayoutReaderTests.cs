@@ -7,6 +7,12 @@ namespace Installatron.Sites.Tests;
 /// <summary>Packages as the world ships them, and packages that do not fit: the refusal says what was found where.</summary>
 public sealed class PackageLayoutReaderTests
 {
+    private static readonly PackageShape WordPressCore = PackageShape.Of(Applications.WordPress, ApplicationRecipes.WordPress);
+
+    private static PackageShape Plugin(string slug) => PackageShape.OfComponent(ApplicationRecipes.WordPress, Applications.WordPress, ApplicationRecipes.WordPress.Component("plugin")!, slug);
+
+    private static PackageShape Theme(string slug) => PackageShape.OfComponent(ApplicationRecipes.WordPress, Applications.WordPress, ApplicationRecipes.WordPress.Component("theme")!, slug);
+
     private const string VersionFile = "<?php\n/**\n * WordPress Version\n */\n$wp_version = '6.8.1';\n$wp_db_version = 58975;\n$tinymce_version = '49110-20201110';\n";
 
     [Fact]
@@ -15,9 +21,9 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, Core("wordpress/").Append(("wordpress/", "")).Append(("wordpress/wp-content/themes/twentytwentyfive/style.css", "/* Theme Name: X */")));
 
-        var layout = PackageLayoutReader.Read(zip, PackageKinds.WordPress);
+        var layout = PackageLayoutReader.Read(zip, WordPressCore);
 
-        Assert.Equal(new PackageLayout(PackageKinds.WordPress, "wordpress/", "wordpress/wp-includes/version.php", "6.8.1", "58975"), layout);
+        Assert.Equal(new PackageLayout(PackageKinds.Core, "wordpress/", "wordpress/wp-includes/version.php", "6.8.1", "58975"), layout);
     }
 
     [Fact]
@@ -25,7 +31,7 @@ public sealed class PackageLayoutReaderTests
     {
         using var directory = new TempDirectory();
 
-        var layout = PackageLayoutReader.Read(Zip(directory, Core("")), PackageKinds.WordPress);
+        var layout = PackageLayoutReader.Read(Zip(directory, Core("")), WordPressCore);
 
         Assert.Equal("", layout.Root);
         Assert.Equal("6.8.1", layout.Version);
@@ -40,7 +46,7 @@ public sealed class PackageLayoutReaderTests
         var parts = layout.Split('|');
         var entries = Core(parts[0]).Concat(parts.Skip(1).Select(extra => (extra, "x")));
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(Zip(directory, entries), PackageKinds.WordPress));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(Zip(directory, entries), WordPressCore));
 
         Assert.Equal(problem, refusal.Problem);
     }
@@ -51,7 +57,7 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, [("index.php", "<?php"), ("app/", ""), ("app/main.php", "<?php")]);
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, PackageKinds.WordPress));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, WordPressCore));
 
         Assert.Equal("holds no wp-includes/version.php, so it is not WordPress core; its top level holds 'app/', 'index.php'", refusal.Problem);
     }
@@ -62,7 +68,7 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, Core("wordpress/").Where(e => !e.Name.Contains("wp-admin")));
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, PackageKinds.WordPress));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, WordPressCore));
 
         Assert.Equal("holds 'wordpress/wp-includes/version.php' but no 'wordpress/wp-admin/' folder, so it is not a complete WordPress core", refusal.Problem);
     }
@@ -75,7 +81,7 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, Core("").Select(e => e.Name == "wp-includes/version.php" ? (e.Name, versionFile) : e));
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, PackageKinds.WordPress));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, WordPressCore));
 
         Assert.Equal(problem, refusal.Problem);
     }
@@ -91,9 +97,9 @@ public sealed class PackageLayoutReaderTests
             ("akismet/views/config.php", "<?php"),
         ]);
 
-        var layout = PackageLayoutReader.Read(zip, PackageKinds.WordPressPlugin, "akismet");
+        var layout = PackageLayoutReader.Read(zip, Plugin("akismet"));
 
-        Assert.Equal(new PackageLayout(PackageKinds.WordPressPlugin, "akismet/", "akismet/akismet.php", "5.3.7"), layout);
+        Assert.Equal(new PackageLayout(PackageKinds.Component, "akismet/", "akismet/akismet.php", "5.3.7"), layout);
     }
 
     [Fact]
@@ -102,7 +108,7 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, [("seo/readme.txt", "Stable tag: 1.0"), ("seo/main.php", "<?php\n/**\n * Plugin Name: SEO\n * Version: 2.1.0\n */")]);
 
-        Assert.Equal("seo/main.php", PackageLayoutReader.Read(zip, PackageKinds.WordPressPlugin, "seo").VersionFile);
+        Assert.Equal("seo/main.php", PackageLayoutReader.Read(zip, Plugin("seo")).VersionFile);
     }
 
     [Theory]
@@ -115,7 +121,7 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, names.Split('|').Select(n => (n, "<?php\n/* Plugin Name: Akismet\nVersion: 5.3.7 */")));
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, PackageKinds.WordPressPlugin, "akismet"));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, Plugin("akismet")));
 
         Assert.Equal(problem, refusal.Problem);
     }
@@ -126,7 +132,7 @@ public sealed class PackageLayoutReaderTests
         using var directory = new TempDirectory();
         var zip = Zip(directory, [("hello/hello.php", "<?php\n/* Plugin Name: Hello Dolly */")]);
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, PackageKinds.WordPressPlugin, "hello"));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(zip, Plugin("hello")));
 
         Assert.Equal("has a 'hello/hello.php' without a 'Version:' header", refusal.Problem);
     }
@@ -140,9 +146,9 @@ public sealed class PackageLayoutReaderTests
             ("twentytwentyfive/theme.json", "{}"),
         ]);
 
-        var layout = PackageLayoutReader.Read(zip, PackageKinds.WordPressTheme, "twentytwentyfive");
+        var layout = PackageLayoutReader.Read(zip, Theme("twentytwentyfive"));
 
-        Assert.Equal(new PackageLayout(PackageKinds.WordPressTheme, "twentytwentyfive/", "twentytwentyfive/style.css", "1.2"), layout);
+        Assert.Equal(new PackageLayout(PackageKinds.Component, "twentytwentyfive/", "twentytwentyfive/style.css", "1.2"), layout);
     }
 
     [Theory]
@@ -153,7 +159,7 @@ public sealed class PackageLayoutReaderTests
     {
         using var directory = new TempDirectory();
 
-        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(Zip(directory, [(name, content)]), PackageKinds.WordPressTheme, "twentytwentyfive"));
+        var refusal = Assert.Throws<PackageLayoutException>(() => PackageLayoutReader.Read(Zip(directory, [(name, content)]), Theme("twentytwentyfive")));
 
         Assert.Equal(problem, refusal.Problem);
     }
@@ -163,7 +169,7 @@ public sealed class PackageLayoutReaderTests
     {
         using var directory = new TempDirectory();
 
-        Assert.Equal(new PackageLayout(PackageKinds.Files, ""), PackageLayoutReader.Read(Zip(directory, [("app/x", "1")]), PackageKinds.Files));
+        Assert.Equal(new PackageLayout(PackageKinds.Files, ""), PackageLayoutReader.Read(Zip(directory, [("app/x", "1")]), PackageShape.Of("static", ApplicationRecipes.Plain)));
     }
 
     private static IEnumerable<(string Name, string Content)> Core(string root) =>

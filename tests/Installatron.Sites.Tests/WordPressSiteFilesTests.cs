@@ -30,7 +30,7 @@ public sealed class WordPressSiteFilesTests
         using var home = new TempDirectory();
         WordPressFixture.Write(home.Path, "site/wp-includes/version.php", "<?php\n$wp_version = WP_VERSION;\n");
 
-        var error = Assert.Throws<SiteFilesException>(() => WordPressSiteFiles.ReadVersion(home["site"]));
+        var error = Assert.ThrowsAny<SiteFilesException>(() => WordPressSiteFiles.ReadVersion(home["site"]));
 
         Assert.EndsWith("wp-includes/version.php: $wp_version uses the constant WP_VERSION.", error.Message);
     }

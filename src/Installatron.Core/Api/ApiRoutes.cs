@@ -15,6 +15,7 @@ public static class ApiRoutes
         new("ImportInstall", "POST", "installs"),
         new("GetBrowser", "GET", "browser/{app}"),
         new("PublishVersion", "POST", "browser/{app}/versions"),
+        new("SetRecipe", "POST", "browser/{app}/recipe"),
         new("SyncCatalog", "POST", "catalog/sync"),
         new("CreateUser", "POST", "users"),
         new("GetUser", "GET", "users/{user}"),
@@ -28,5 +29,11 @@ public static class ApiRoutes
         new("ResumeRollout", "POST", "rollouts/{id}/resume"),
         new("CancelRollout", "POST", "rollouts/{id}/cancel"),
         new("StartSweep", "POST", "rollouts/sweep"),
+        new("CreateWebhook", "POST", "webhooks"),
+        new("ListWebhooks", "GET", "webhooks"),
+        new("GetWebhook", "GET", "webhooks/{id}"),
+        new("EditWebhook", "POST", "webhooks/{id}"),
+        new("DeleteWebhook", "DELETE", "webhooks/{id}"),
+        new("ListWebhookDeliveries", "GET", "webhooks/{id}/deliveries"),
     ];
 }

@@ -1,3 +1,4 @@
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
@@ -11,7 +12,7 @@ namespace Installatron.Core.Api;
 /// with the seed's fields; what is not given is read from the site (<see cref="SiteFactsReader"/>). Every value is
 /// checked before anything is stored.
 /// </summary>
-public sealed class InstallImporter(InstallAccess access, InstallStore installs, CatalogStore catalog, TimeProvider time)
+public sealed class InstallImporter(InstallAccess access, InstallStore installs, CatalogStore catalog, RecipeBook recipes, TimeProvider time)
 {
     private static readonly IReadOnlyList<string> Parameters =
     [
@@ -56,7 +57,8 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         }
 
         // What is not given is read from the site itself (version, database settings, tables).
-        var facts = await SiteFactsReader.ReadAsync(fields, application, site, SitePaths.RealPath(owner.Home), cancellationToken);
+        var recipe = await recipes.ForAsync(application, cancellationToken);
+        var facts = await SiteFactsReader.ReadAsync(fields, application, recipe, site, SitePaths.RealPath(owner.Home), cancellationToken);
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var install = new Install
@@ -92,7 +94,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             Files = RelativePaths(fields, "files") ?? TopLevelEntries(site),
             Tables = facts.Tables,
             Notification = NotificationField(fields),
-            LinkAdmin = fields.String("link_admin") ?? (application == Applications.WordPress ? "wp-admin" : ""),
+            LinkAdmin = fields.String("link_admin") ?? recipe.LinkAdmin,
             Parent = fields.String("parent") ?? "",
             Stage = fields.String("stage") ?? "",
             Plugins = Items<PluginInfo>(fields, "plugins", p => p.Id, p => p.Autoup),
@@ -101,14 +103,14 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             TimeUpdated = now,
         };
 
-        if (application == Applications.WordPress && (!fields.Has("plugins") || !fields.Has("themes")))
+        if (recipe.Components.Count > 0 && (!fields.Has("plugins") || !fields.Has("themes")))
         {
             // Not given: read from the site itself (files, and its database for what is switched on).
-            var activation = await SiteInventory.ReadActivationAsync(install, cancellationToken);
+            var activation = await SiteInventory.ReadActivationAsync(recipe, install, cancellationToken);
             install = install with
             {
-                Plugins = fields.Has("plugins") ? install.Plugins : SiteInventory.RefreshPlugins(site, [], activation),
-                Themes = fields.Has("themes") ? install.Themes : SiteInventory.RefreshThemes(site, [], activation),
+                Plugins = fields.Has("plugins") ? install.Plugins : SiteInventory.RefreshPlugins(recipe, site, [], activation),
+                Themes = fields.Has("themes") ? install.Themes : SiteInventory.RefreshThemes(recipe, site, [], activation),
             };
         }
 

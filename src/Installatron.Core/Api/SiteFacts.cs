@@ -1,6 +1,7 @@
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Api;
 
@@ -10,8 +11,8 @@ public sealed record SiteFacts(
 
 /// <summary>
 /// Reads, for <c>POST /installs</c>, what the caller did not give from the site itself, as Installatron's import
-/// does: for WordPress the version from <c>wp-includes/version.php</c>, the database settings and table prefix from
-/// <c>wp-config.php</c> (parsed, never executed), and the tables from the database by prefix. Fields given
+/// does, where the application's recipe says (WordPress: the version from <c>wp-includes/version.php</c>, the database
+/// settings and table prefix from <c>wp-config.php</c>, parsed, never executed), and the tables from the database by prefix. Fields given
 /// explicitly win; a <c>version</c> the site's files contradict is refused. A value that cannot be known statically
 /// (<c>getenv(…)</c>) is refused with <c>failed_site_config</c> naming the field to pass instead.
 /// </summary>
@@ -19,39 +20,43 @@ public static class SiteFactsReader
 {
     private const string MySql = "mysql";
 
+    private static readonly string[] DatabaseFields = ["db_host", "db_name", "db_user", "db_pass", "db_prefix"];
+
     private static readonly string[] DbTypes = ["", MySql, "pgsql"];
 
     /// <param name="allowedRoot">The folder the site's files may lead to through links (the account's home).</param>
-    public static async Task<SiteFacts> ReadAsync(RequestFields fields, string application, string path, string allowedRoot, CancellationToken cancellationToken)
+    public static async Task<SiteFacts> ReadAsync(
+        RequestFields fields, string application, ApplicationRecipe recipe, string path, string allowedRoot, CancellationToken cancellationToken)
     {
-        var isWordPress = application == Applications.WordPress;
-        var version = isWordPress ? WordPressVersion(fields.String("version"), path, allowedRoot) : fields.RequiredString("version");
+        var version = recipe.Version is { } source
+            ? SiteVersion(fields.String("version"), recipe.Name.Length > 0 ? recipe.Name : application, source, path, allowedRoot)
+            : fields.RequiredString("version");
         if (!AppVersion.TryParse(version, out _))
         {
             throw new Refusal(ErrorCodes.InvalidArgumentVersion, "version", $"'{version}' is not a version.");
         }
 
-        var dbType = fields.Enum("db_type", DbTypes, isWordPress ? MySql : "");
-        if (!isWordPress || dbType != MySql)
+        var dbType = fields.Enum("db_type", DbTypes, recipe.Config is null ? "" : MySql);
+        if (recipe.Config is not { } configRecipe || dbType != MySql)
         {
             return new SiteFacts(version, dbType, fields.String("db_host") ?? "", fields.String("db_name") ?? "", fields.String("db_user") ?? "",
                 fields.String("db_pass") ?? "", fields.String("db_prefix") ?? "", fields.StringList("tables") ?? []);
         }
 
-        var config = new[] { "db_host", "db_name", "db_user", "db_pass", "db_prefix" }.All(fields.Has) ? null : Config(path, allowedRoot);
-        string Setting(string field, Func<WordPressConfig, PhpValue?> value, string name) =>
-            fields.String(field) ?? FromConfig(config, value, name, field);
+        var config = DatabaseFields.All(fields.Has) ? null : Config(path, configRecipe, allowedRoot);
+        string Setting(string field) => fields.String(field) ?? FromConfig(config!, field, NameOf(configRecipe, field));
 
-        var dbName = Setting("db_name", c => c.DbName, "DB_NAME");
-        var dbUser = Setting("db_user", c => c.DbUser, "DB_USER");
-        var dbPass = Setting("db_pass", c => c.DbPassword, "DB_PASSWORD");
-        var dbHost = Setting("db_host", c => c.DbHost, "DB_HOST");
-        var prefix = Setting("db_prefix", c => c.TablePrefix, "$table_prefix");
-        if (!WordPressOptions.IsValidPrefix(prefix))
+        var dbName = Setting("db_name");
+        var dbUser = Setting("db_user");
+        var dbPass = Setting("db_pass");
+        var dbHost = Setting("db_host");
+        var prefix = Setting("db_prefix");
+        if (!SiteOptions.IsValidPrefix(prefix))
         {
             throw fields.Has("db_prefix")
                 ? RequestFields.Invalid("db_prefix", "must be 1 to 32 letters, digits or '_'")
-                : new Refusal(ErrorCodes.FailedSiteConfig, "db_prefix", $"{config!.Path} sets $table_prefix to something WordPress does not accept (letters, digits and '_' only); pass db_prefix.");
+                : new Refusal(ErrorCodes.FailedSiteConfig, "db_prefix",
+                    $"{config!.Path} sets {NameOf(configRecipe, "db_prefix")} to something that is not a table prefix (letters, digits and '_' only); pass db_prefix.");
         }
 
         var tables = fields.StringList("tables")
@@ -60,12 +65,12 @@ public static class SiteFactsReader
     }
 
     /// <summary>The version the site's files report; a given version must agree with them.</summary>
-    private static string WordPressVersion(string? given, string path, string allowedRoot)
+    private static string SiteVersion(string? given, string application, VersionSource source, string path, string allowedRoot)
     {
-        WordPressVersion? found;
+        FoundVersion? found;
         try
         {
-            found = WordPressSiteFiles.ReadVersion(path, allowedRoot);
+            found = ApplicationFiles.ReadVersionAsync(LocalSiteFileSystem.Instance, path, source, allowedRoot, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (UnsafePathException e)
         {
@@ -83,24 +88,25 @@ public static class SiteFactsReader
         if (given is null)
         {
             return found?.Version ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "version",
-                $"The site at {path} has no {PackageLayoutReader.WordPressVersionFile}, so its version cannot be read; pass version.");
+                $"The site at {path} has no {source.File}, so its version cannot be read; pass version.");
         }
 
         if (found is not null && !(AppVersion.TryParse(given, out var asked) && AppVersion.TryParse(found.Version, out var actual) && asked.Equals(actual)))
         {
             throw new Refusal(ErrorCodes.InvalidArgumentVersion, "version",
-                $"The site at {path} is WordPress {found.Version} (its {PackageLayoutReader.WordPressVersionFile} says so), not {given}.");
+                $"The site at {path} is {application} {found.Version} (its {source.File} says so), not {given}.");
         }
 
         return given;
     }
 
-    private static WordPressConfig Config(string path, string allowedRoot)
+    private static SiteConfig Config(string path, ConfigRecipe recipe, string allowedRoot)
     {
         try
         {
-            return WordPressSiteFiles.ReadConfig(path, allowedRoot) ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name",
-                $"The site at {path} has no {WordPressSiteFiles.ConfigFile} (nor the folder above it); pass db_name, db_user, db_pass, db_host and db_prefix.");
+            return ApplicationFiles.ReadConfigAsync(LocalSiteFileSystem.Instance, path, recipe, allowedRoot, CancellationToken.None).GetAwaiter().GetResult()
+                ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name",
+                    $"The site at {path} has no {recipe.File}{(recipe.AlsoInParent ? " (nor the folder above it)" : "")}; pass db_name, db_user, db_pass, db_host and db_prefix.");
         }
         catch (UnsafePathException e)
         {
@@ -108,22 +114,23 @@ public static class SiteFactsReader
         }
         catch (SiteFilesException e)
         {
-            throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name", $"{WordPressSiteFiles.ConfigFile} cannot be read: {e.Message}");
+            throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name", $"{recipe.File} cannot be read: {e.Message}");
         }
     }
 
-    private static string FromConfig(WordPressConfig? config, Func<WordPressConfig, PhpValue?> read, string name, string field)
+    /// <summary>How the configuration file names a field: its constant (<c>DB_NAME</c>) or its variable (<c>$table_prefix</c>).</summary>
+    private static string NameOf(ConfigRecipe recipe, string field) =>
+        recipe.Constants.FirstOrDefault(c => c.Value == field).Key
+        ?? (recipe.Variables.FirstOrDefault(v => v.Value == field).Key is { } variable ? "$" + variable : field);
+
+    private static string FromConfig(SiteConfig config, string field, string name) => config[field] switch
     {
-        var value = read(config!);
-        return value switch
-        {
-            { Text: { } text } => text,
-            null => throw new Refusal(ErrorCodes.FailedSiteConfig, field,
-                $"{config!.Path} does not set {name} (it may come from another file it includes); pass {field}."),
-            _ => throw new Refusal(ErrorCodes.FailedSiteConfig, field,
-                $"{name} in {config!.Path} (line {value.Line}) cannot be read without running PHP: it {value.Problem}; pass {field}."),
-        };
-    }
+        { Text: { } text } => text,
+        null => throw new Refusal(ErrorCodes.FailedSiteConfig, field,
+            $"{config.Path} does not set {name} (it may come from another file it includes); pass {field}."),
+        var value => throw new Refusal(ErrorCodes.FailedSiteConfig, field,
+            $"{name} in {config.Path} (line {value.Line}) cannot be read without running PHP: it {value.Problem}; pass {field}."),
+    };
 
     private static async Task<IReadOnlyList<string>> TablesAsync(DatabaseConnection database, string prefix, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
-using Installatron.Core.Workflow;
 
 namespace Installatron.Core.Catalog;
 
@@ -10,13 +9,15 @@ namespace Installatron.Core.Catalog;
 /// against the per-file checksums its download host publishes (<c>/plugin-checksums/{slug}/{version}.json</c>) when it
 /// publishes them; WordPress.org publishes none for themes, so a theme zip is checked only against a <c>.sha1</c>.
 /// </summary>
-public sealed class ComponentReleases(WordPressOrgSource source, CatalogStore catalog, ReleaseImporter importer)
+public sealed class ComponentReleases(WordPressOrgSource source, CatalogStore catalog, ReleaseImporter importer, RecipeBook recipes)
 {
     public async Task SyncAsync(string kind, IEnumerable<string> slugs, string newBranchMode, CatalogSyncLog log, CancellationToken cancellationToken)
     {
+        // The catalog names a component's application as WordPress's recipe says (wp-plugin-{slug}, wp-theme-{slug}).
+        var prefix = (await recipes.ForAsync(Applications.WordPress, cancellationToken)).Component(kind)?.ApplicationPrefix ?? $"wp-{kind}-";
         foreach (var slug in slugs)
         {
-            var application = kind == "plugin" ? Recipes.PluginApplication(slug) : Recipes.ThemeApplication(slug);
+            var application = prefix + slug;
             if (!Ids.IsValidApplicationId(application))
             {
                 log.Add(new CatalogSyncItem(application, null, SyncOutcomes.NotFound, $"'{slug}' is not a {kind} slug the catalog can hold."));

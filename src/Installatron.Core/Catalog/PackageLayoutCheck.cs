@@ -10,23 +10,27 @@ namespace Installatron.Core.Catalog;
 /// </summary>
 public static class PackageLayoutCheck
 {
-    public static PackageLayout Check(VersionDraft draft, string zipPath)
+    public static PackageLayout Check(VersionDraft draft, PackageShape shape, string zipPath)
     {
-        var (kind, slug) = Applications.PackageKindOf(draft.Application);
         PackageLayout layout;
         try
         {
-            layout = PackageLayoutReader.Read(zipPath, kind, slug);
+            layout = PackageLayoutReader.Read(zipPath, shape);
         }
         catch (PackageLayoutException e)
         {
             throw Refusal($"The {draft.Application} {draft.Version.Text} package {e.Problem}.");
         }
 
-        if (kind != PackageKinds.Files && !(AppVersion.TryParse(layout.Version, out var found) && found.Equals(draft.Version)))
+        if (layout.Version.Length > 0 && !(AppVersion.TryParse(layout.Version, out var found) && found.Equals(draft.Version)))
         {
             throw Refusal(
                 $"The {draft.Application} {draft.Version.Text} package says it is version {layout.Version} ('{layout.VersionFile}'); publish it as {layout.Version} or fix the package.");
+        }
+
+        if (layout.Version.Length == 0 && shape.Version is not null)
+        {
+            throw Refusal($"The {draft.Application} {draft.Version.Text} package does not say its version.");
         }
 
         return layout;

@@ -10,7 +10,7 @@ namespace Installatron.Core.Catalog;
 /// whose entries all stay inside the site, shaped as its application ships it), hashes it while spooling it to a
 /// temporary file (never to memory), then stores both.
 /// </summary>
-public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
+public sealed class VersionPublisher(CatalogStore catalog, RecipeBook recipes, TimeProvider time)
 {
     public const long MaxPackageBytes = 512L * 1024 * 1024;
 
@@ -49,7 +49,7 @@ public sealed class VersionPublisher(CatalogStore catalog, TimeProvider time)
             }
 
             var (entries, uncompressed) = await CountSafeEntriesAsync(spool, cancellationToken);
-            var layout = PackageLayoutCheck.Check(draft, spool);
+            var layout = PackageLayoutCheck.Check(draft, await recipes.ShapeOfAsync(draft.Application, cancellationToken), spool);
             var published = new CatalogVersion
             {
                 Application = draft.Application,

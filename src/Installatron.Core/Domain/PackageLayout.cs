@@ -1,19 +1,35 @@
 namespace Installatron.Core.Domain;
 
-/// <summary>What an application's packages must hold (read by <c>Sites.PackageLayoutReader</c>).</summary>
+/// <summary>What kind of package a layout is (older catalog rows say <c>wordpress</c>, <c>wordpress-plugin</c>, <c>wordpress-theme</c>).</summary>
 public static class PackageKinds
 {
-    /// <summary>WordPress core: <c>wp-includes/version.php</c> and <c>wp-admin/</c>, at the top or in one top folder.</summary>
-    public const string WordPress = "wordpress";
+    /// <summary>An application's core: it holds the recipe's <see cref="ApplicationRecipe.PackageHolds"/>, at the top or in one top folder.</summary>
+    public const string Core = "core";
 
-    /// <summary>A WordPress plugin: rooted at its slug's folder, a main PHP file with <c>Plugin Name:</c> and <c>Version:</c>.</summary>
-    public const string WordPressPlugin = "wordpress-plugin";
+    /// <summary>One component (a plugin, a theme), rooted at its folder.</summary>
+    public const string Component = "component";
 
-    /// <summary>A WordPress theme: rooted at its folder, a <c>style.css</c> with <c>Theme Name:</c> and <c>Version:</c>.</summary>
-    public const string WordPressTheme = "wordpress-theme";
-
-    /// <summary>Any other application: files rooted at the site, no version read.</summary>
+    /// <summary>An application whose recipe asks nothing of its packages: files rooted at the site, no version read.</summary>
     public const string Files = "files";
+}
+
+/// <summary>
+/// What a package must look like, from its application's recipe: a core package (<paramref name="Holds"/>, its
+/// <paramref name="Version"/>), a component's (<paramref name="Component"/> with its folder's name <paramref
+/// name="Slug"/>), or plain files. <paramref name="Name"/> names the application in messages.
+/// </summary>
+public sealed record PackageShape(string Kind, string Name, IReadOnlyList<string> Holds, VersionSource? Version, ComponentRecipe? Component = null, string Slug = "")
+{
+    public static PackageShape Of(string application, ApplicationRecipe recipe) =>
+        recipe.PackageHolds.Count == 0 && recipe.Version is null
+            ? new(PackageKinds.Files, NameOf(application, recipe), [], null)
+            : new(PackageKinds.Core, NameOf(application, recipe), recipe.PackageHolds, recipe.Version);
+
+    /// <param name="parent">The recipe of the application the component belongs to (its name is used in messages).</param>
+    public static PackageShape OfComponent(ApplicationRecipe parent, string parentApplication, ComponentRecipe component, string slug) =>
+        new(PackageKinds.Component, NameOf(parentApplication, parent), [], null, component, slug);
+
+    private static string NameOf(string application, ApplicationRecipe recipe) => recipe.Name.Length > 0 ? recipe.Name : application;
 }
 
 /// <summary>

@@ -5,29 +5,33 @@ using Installatron.Core.Sites.Access;
 namespace Installatron.Core.Sites;
 
 /// <summary>
-/// Checks a WordPress site's core files against the md5 checksums of a release, as <c>wp core verify-checksums</c> does:
-/// every release file outside <c>wp-content/</c> must be there with its checksum; a file in <c>wp-admin/</c> or
-/// <c>wp-includes/</c>, or a PHP file at the site's root (<c>wp-config.php</c> excepted), that the release does not ship
-/// is injected. Symbolic links are never followed. Reads each core file once; holds only the checksums in memory.
+/// Checks a site's core files against the md5 checksums of a release, as <c>wp core verify-checksums</c> does, with
+/// the core its recipe names (<see cref="CoreRecipe"/>; WordPress: every release file outside <c>wp-content/</c> must
+/// be there with its checksum; a file in <c>wp-admin/</c> or <c>wp-includes/</c>, or a PHP file at the site's root
+/// (<c>wp-config.php</c> excepted), that the release does not ship is injected). Symbolic links are never followed. Reads each core file once; holds only the checksums in memory.
 /// </summary>
 public static class CoreIntegrity
 {
     public const int MaxListed = 100;
 
-    private const string UserContent = "wp-content/";
-    private static readonly string[] CoreFolders = ["wp-admin", "wp-includes"];
-    private static readonly HashSet<string> RootFilesNotCore = new(["wp-config.php"], StringComparer.OrdinalIgnoreCase);
+    /// <summary>WordPress's core (<see cref="ApplicationRecipes.WordPress"/>), for callers that check a WordPress site.</summary>
+    public static CoreRecipe WordPress => ApplicationRecipes.WordPress.Core!;
 
     public static Task<CoreIntegrityReport> CheckAsync(
-        string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken) =>
-        CheckAsync(LocalSiteFileSystem.Instance, siteRoot, version, md5ByPath, cancellationToken);
+        string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken, CoreRecipe? core = null) =>
+        CheckAsync(LocalSiteFileSystem.Instance, siteRoot, version, md5ByPath, cancellationToken, core);
 
-    /// <inheritdoc cref="CheckAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>
+    /// <inheritdoc cref="CheckAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken, CoreRecipe?)"/>
     public static async Task<CoreIntegrityReport> CheckAsync(
-        ISiteFileSystem files, string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, string version, IReadOnlyDictionary<string, string> md5ByPath, CancellationToken cancellationToken,
+        CoreRecipe? core = null)
     {
+        core ??= WordPress;
+        var userContent = core.UserContent.TrimEnd('/') + "/";
+        var coreFolders = core.Folders;
+        var rootFilesNotCore = new HashSet<string>(core.RootFilesNotCore, StringComparer.OrdinalIgnoreCase);
         var root = Path.GetFullPath(siteRoot);
-        var present = ListCore(files, root, cancellationToken);
+        var present = ListCore(files, root, coreFolders, cancellationToken);
         var md5s = files.Shell is { } shell && shell.Tools.Contains("md5sum") && shell.Tools.Contains("xargs")
             ? await RemoteHashes.HashAllAsync(shell, root, md5ByPath.Keys.Where(p => present.GetValueOrDefault(p) == ManifestEntryTypes.File).ToList(),
                 "md5sum", 32, cancellationToken)
@@ -37,7 +41,7 @@ public static class CoreIntegrity
         var checkedFiles = 0;
         foreach (var (path, md5) in md5ByPath)
         {
-            if (path.StartsWith(UserContent, StringComparison.Ordinal))
+            if (path.StartsWith(userContent, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -55,9 +59,9 @@ public static class CoreIntegrity
         }
 
         // A folder or link that stands where a core folder should be hides the release's files beneath it.
-        modified.AddRange(CoreFolders.Where(f => present.TryGetValue(f, out var type) && type != ManifestEntryTypes.Directory));
-        var injected = present.Where(p => p.Value != ManifestEntryTypes.Directory && !CoreFolders.Contains(p.Key) && !md5ByPath.ContainsKey(p.Key)
-            && (p.Key.Contains('/') || (p.Key.EndsWith(".php", StringComparison.OrdinalIgnoreCase) && !RootFilesNotCore.Contains(p.Key))))
+        modified.AddRange(coreFolders.Where(f => present.TryGetValue(f, out var type) && type != ManifestEntryTypes.Directory));
+        var injected = present.Where(p => p.Value != ManifestEntryTypes.Directory && !coreFolders.Contains(p.Key) && !md5ByPath.ContainsKey(p.Key)
+            && (p.Key.Contains('/') || (p.Key.EndsWith(".php", StringComparison.OrdinalIgnoreCase) && !rootFilesNotCore.Contains(p.Key))))
             .Select(p => p.Key).ToList();
 
         var truncated = modified.Count > MaxListed || missing.Count > MaxListed || injected.Count > MaxListed;
@@ -65,7 +69,7 @@ public static class CoreIntegrity
     }
 
     /// <summary>Root-level entries and everything under the core folders (when they are real folders), by relative path and type.</summary>
-    private static Dictionary<string, string> ListCore(ISiteFileSystem files, string root, CancellationToken cancellationToken)
+    private static Dictionary<string, string> ListCore(ISiteFileSystem files, string root, IReadOnlyList<string> coreFolders, CancellationToken cancellationToken)
     {
         var present = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!files.DirectoryExists(root))
@@ -83,7 +87,7 @@ public static class CoreIntegrity
             };
         }
 
-        foreach (var folder in CoreFolders.Where(f => present.TryGetValue(f, out var type) && type == ManifestEntryTypes.Directory))
+        foreach (var folder in coreFolders.Where(f => present.TryGetValue(f, out var type) && type == ManifestEntryTypes.Directory))
         {
             foreach (var item in SiteTree.Walk(files, Path.Join(root, folder), [], cancellationToken))
             {

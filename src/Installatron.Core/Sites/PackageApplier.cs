@@ -85,7 +85,11 @@ public sealed class PackageApplier(TimeProvider time)
                 await BundledFolders.AddAsync(writer, folder, addingEntries, stagedAdding.Where(f => SitePaths.IsSameOrUnder(f.Path, folder)).ToList(), cancellationToken);
             }
 
-            writer.DeleteFileOrLink(rules.MaintenanceFile);
+            if (rules.HasMaintenanceFile)
+            {
+                writer.DeleteFileOrLink(rules.MaintenanceFile);
+            }
+
             return new ApplyResult(written, unchanged, removed, adding);
         }
         finally
@@ -177,7 +181,11 @@ public sealed class PackageApplier(TimeProvider time)
     /// <summary>Refuses, before anything is written, every path that would go through a symbolic link out of the site.</summary>
     private static void CheckBeforeWriting(SiteWriter writer, RecipeRules rules, List<PackageEntry> core, List<PackageEntry> obsolete)
     {
-        writer.Resolve(rules.MaintenanceFile);
+        if (rules.HasMaintenanceFile)
+        {
+            writer.Resolve(rules.MaintenanceFile);
+        }
+
         foreach (var entry in core)
         {
             if (entry.IsDirectory)

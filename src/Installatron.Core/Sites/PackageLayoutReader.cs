@@ -4,20 +4,19 @@ using Installatron.Core.Domain;
 namespace Installatron.Core.Sites;
 
 /// <summary>
-/// Finds where a package's files sit and which version they are, the way the world ships them: WordPress core rooted
-/// at the site or at one top folder (<c>wordpress/</c> in wordpress.org's zips), a plugin zip rooted at its slug's
-/// folder, a theme zip rooted at its folder. A package that does not fit throws <see cref="PackageLayoutException"/>
-/// saying what it holds where. Only the zip's directory and the one file that names the version are read.
+/// Finds where a package's files sit and which version they are, as its application's recipe describes it
+/// (<see cref="PackageShape"/>), the way the world ships them: a core rooted at the site or at one top folder
+/// (<c>wordpress/</c> in wordpress.org's zips), a component's zip rooted at its folder (a plugin at its slug). A
+/// package that does not fit throws <see cref="PackageLayoutException"/> saying what it holds where. Only the zip's
+/// directory and the one file that names the version are read.
 /// </summary>
 public static class PackageLayoutReader
 {
-    public const string WordPressVersionFile = "wp-includes/version.php";
-    private const string WordPressAdminFolder = "wp-admin/";
     private const long MaxVersionFileBytes = 1024 * 1024;
     private const int TopLevelShown = 8;
 
-    /// <summary>The layout of the zip at <paramref name="zipPath"/> for a package of <paramref name="kind"/> (<paramref name="slug"/>: a plugin's or theme's folder).</summary>
-    public static PackageLayout Read(string zipPath, string kind, string slug = "")
+    /// <summary>The layout of the zip at <paramref name="zipPath"/> for a package of the given <paramref name="shape"/>.</summary>
+    public static PackageLayout Read(string zipPath, PackageShape shape)
     {
         ZipArchive zip;
         try
@@ -40,11 +39,10 @@ public static class PackageLayoutReader
             var listing = new ZipListing(entries);
             try
             {
-                return kind switch
+                return shape switch
                 {
-                    PackageKinds.WordPress => WordPressCore(listing),
-                    PackageKinds.WordPressPlugin => Plugin(listing, slug),
-                    PackageKinds.WordPressTheme => Theme(listing, slug),
+                    { Component: { } component } => Component(listing, shape, component),
+                    { Kind: PackageKinds.Core } => Core(listing, shape),
                     _ => new PackageLayout(PackageKinds.Files, ""),
                 };
             }
@@ -55,91 +53,83 @@ public static class PackageLayoutReader
         }
     }
 
-    private static PackageLayout WordPressCore(ZipListing zip)
+    private static PackageLayout Core(ZipListing zip, PackageShape shape)
     {
-        var root = zip.HasFile(WordPressVersionFile) ? ""
-            : zip.SingleTopFolder is { } top && zip.HasFile(top + WordPressVersionFile) ? top
+        // The file that finds the core: where the version is written, else the first file it must hold.
+        var locator = shape.Version?.File ?? shape.Holds.FirstOrDefault(h => !h.EndsWith('/')) ?? shape.Holds[0];
+        var root = zip.Has(locator) ? ""
+            : zip.SingleTopFolder is { } top && zip.Has(top + locator) ? top
             : null;
         if (root is null)
         {
-            var deeper = zip.Files.FirstOrDefault(f => f.EndsWith("/" + WordPressVersionFile, StringComparison.Ordinal));
+            var deeper = zip.Files.FirstOrDefault(f => f.EndsWith("/" + locator, StringComparison.Ordinal));
             throw new PackageLayoutException(deeper is null
-                ? $"holds no {WordPressVersionFile}, so it is not WordPress core; its top level holds {zip.DescribeTopLevel()}"
-                : $"holds WordPress core at '{deeper[..^WordPressVersionFile.Length]}', which is not the top of the zip nor its only top folder; its top level holds {zip.DescribeTopLevel()}");
+                ? $"holds no {locator}, so it is not {shape.Name} core; its top level holds {zip.DescribeTopLevel()}"
+                : $"holds {shape.Name} core at '{deeper[..^locator.Length]}', which is not the top of the zip nor its only top folder; its top level holds {zip.DescribeTopLevel()}");
         }
 
-        if (!zip.HasFolder(root + WordPressAdminFolder))
+        if (shape.Holds.FirstOrDefault(h => !zip.Has(root + h)) is { } missing)
         {
-            throw new PackageLayoutException($"holds '{root}{WordPressVersionFile}' but no '{root}{WordPressAdminFolder}' folder, so it is not a complete WordPress core");
+            throw new PackageLayoutException(
+                $"holds '{root}{locator}' but no '{root}{missing}'{(missing.EndsWith('/') ? " folder" : "")}, so it is not a complete {shape.Name} core");
         }
 
-        var versionFile = root + WordPressVersionFile;
-        var values = PhpAssignments.Parse(zip.ReadSmall(versionFile, MaxVersionFileBytes));
-        var version = values.Variable("wp_version");
-        if (version is not { Text: { Length: > 0 } text })
+        if (shape.Version is not { } source)
         {
-            throw new PackageLayoutException(version is null
-                ? $"has a '{versionFile}' that sets no $wp_version"
-                : $"has a '{versionFile}' whose $wp_version (line {version.Line}) {version.Problem ?? "is empty"}");
+            return new PackageLayout(PackageKinds.Core, root);
         }
 
-        var dbVersion = values.Variable("wp_db_version") is { Text: { } db } ? db : "";
-        return new PackageLayout(PackageKinds.WordPress, root, versionFile, text, dbVersion);
+        var versionFile = root + source.File;
+        FoundVersion found;
+        try
+        {
+            found = VersionReader.Read(zip.ReadSmall(versionFile, MaxVersionFileBytes), source, $"'{versionFile}'");
+        }
+        catch (VersionNotStatedException e)
+        {
+            throw new PackageLayoutException($"has a '{versionFile}' {e.Problem}");
+        }
+
+        return new PackageLayout(PackageKinds.Core, root, versionFile, found.Version, found.DbVersion);
     }
 
-    private static PackageLayout Plugin(ZipListing zip, string slug)
+    private static PackageLayout Component(ZipListing zip, PackageShape shape, ComponentRecipe component)
     {
-        var root = ComponentRoot(zip, slug, "plugin");
-        var mainFiles = zip.Files
-            .Where(f => f.StartsWith(root, StringComparison.Ordinal) && f.IndexOf('/', root.Length) < 0 && f.EndsWith(".php", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(f => f == $"{root}{slug}.php" ? 0 : 1).ThenBy(f => f, StringComparer.Ordinal);
-        foreach (var file in mainFiles)
-        {
-            var text = zip.ReadHeader(file);
-            if (WordPressHeaders.Field(text, WordPressHeaders.PluginName) is { Length: > 0 })
-            {
-                return new PackageLayout(PackageKinds.WordPressPlugin, root, file, HeaderVersion(text, file));
-            }
-        }
-
-        throw new PackageLayoutException($"holds no PHP file directly in '{root}' with a 'Plugin Name:' header, so it is not a WordPress plugin");
-    }
-
-    private static PackageLayout Theme(ZipListing zip, string slug)
-    {
-        var root = ComponentRoot(zip, slug, "theme");
-        var style = root + "style.css";
-        if (!zip.HasFile(style))
-        {
-            throw new PackageLayoutException($"holds no '{style}', so it is not a WordPress theme");
-        }
-
-        var text = zip.ReadHeader(style);
-        if (WordPressHeaders.Field(text, WordPressHeaders.ThemeName) is not { Length: > 0 })
-        {
-            throw new PackageLayoutException($"has a '{style}' without a 'Theme Name:' header, so it is not a WordPress theme");
-        }
-
-        return new PackageLayout(PackageKinds.WordPressTheme, root, style, HeaderVersion(text, style));
-    }
-
-    /// <summary>A plugin or theme zip holds one top folder, named as the plugin or theme.</summary>
-    private static string ComponentRoot(ZipListing zip, string slug, string what)
-    {
-        var root = slug + "/";
+        var root = shape.Slug + "/";
         if (zip.SingleTopFolder != root)
         {
             throw new PackageLayoutException(
-                $"must hold the {what} in one top folder '{root}' (as WordPress ships a {what}); its top level holds {zip.DescribeTopLevel()}");
+                $"must hold the {component.Kind} in one top folder '{root}' (as {shape.Name} ships a {component.Kind}); its top level holds {zip.DescribeTopLevel()}");
         }
 
-        return root;
-    }
+        var anyOfExtension = component.MainFile.StartsWith("*.", StringComparison.Ordinal);
+        var what = $"a {shape.Name} {component.Kind}";
+        if (!anyOfExtension && !zip.Has(root + component.MainFile))
+        {
+            throw new PackageLayoutException($"holds no '{root}{component.MainFile}', so it is not {what}");
+        }
 
-    private static string HeaderVersion(string text, string file) =>
-        WordPressHeaders.Field(text, WordPressHeaders.Version) is { Length: > 0 } version
-            ? version
-            : throw new PackageLayoutException($"has a '{file}' without a 'Version:' header");
+        var candidates = anyOfExtension
+            ? zip.Files
+                .Where(f => f.StartsWith(root, StringComparison.Ordinal) && f.IndexOf('/', root.Length) < 0
+                    && f.EndsWith(component.MainFile[1..], StringComparison.OrdinalIgnoreCase))
+                .OrderBy(f => f == root + shape.Slug + component.MainFile[1..] ? 0 : 1).ThenBy(f => f, StringComparer.Ordinal).ToList()
+            : [root + component.MainFile];
+        foreach (var file in candidates)
+        {
+            var text = zip.ReadHeader(file);
+            if (WordPressHeaders.Field(text, component.NameHeader) is { Length: > 0 })
+            {
+                return WordPressHeaders.Field(text, component.VersionHeader) is { Length: > 0 } version
+                    ? new PackageLayout(PackageKinds.Component, root, file, version)
+                    : throw new PackageLayoutException($"has a '{file}' without a '{component.VersionHeader}:' header");
+            }
+        }
+
+        throw new PackageLayoutException(anyOfExtension
+            ? $"holds no {component.MainFile[2..].ToUpperInvariant()} file directly in '{root}' with a '{component.NameHeader}:' header, so it is not {what}"
+            : $"has a '{root}{component.MainFile}' without a '{component.NameHeader}:' header, so it is not {what}");
+    }
 
     /// <summary>The names of a zip's entries, with the folders only implied by a file's path.</summary>
     private sealed class ZipListing
@@ -171,9 +161,8 @@ public static class PackageLayoutReader
         /// <summary>The one folder every entry sits in, if there is one (with its '/').</summary>
         public string? SingleTopFolder => TopLevel is [var only] && only.EndsWith('/') ? only : null;
 
-        public bool HasFile(string name) => _entries.ContainsKey(name) && !name.EndsWith('/');
-
-        public bool HasFolder(string name) => _folders.Contains(name);
+        /// <summary>A file, or a folder when <paramref name="name"/> ends in '/'.</summary>
+        public bool Has(string name) => name.EndsWith('/') ? _folders.Contains(name) : _entries.ContainsKey(name);
 
         public string ReadHeader(string name)
         {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 
 namespace Installatron.Core.Storage;
@@ -141,6 +140,36 @@ public sealed class CatalogStore(InstallatronTables tables, TimeProvider time)
         public bool IsUsable(long now, TimeProvider time) =>
             !Versions.IsFaulted && !Versions.IsCanceled && time.GetElapsedTime(ReadAt, now) < CacheLifetime;
     }
+
+    /// <summary>The recipe stored for an application (partition <c>~recipes</c>, which no application ID can be), if any.</summary>
+    public async Task<ApplicationRecipe?> GetRecipeAsync(string application, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        return (await tables.Versions.GetAsync<ApplicationRecipe>(RecipePartition, application, cancellationToken))?.Value;
+    }
+
+    /// <summary>Every recipe stored, by application.</summary>
+    public async Task<IReadOnlyDictionary<string, ApplicationRecipe>> ListRecipesAsync(CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var recipes = new Dictionary<string, ApplicationRecipe>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RecipePartition}");
+        await foreach (var entity in tables.Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            recipes[entity.RowKey] = DocumentEntity.Read<ApplicationRecipe>(entity).Value;
+        }
+
+        return recipes;
+    }
+
+    /// <summary>Stores (or replaces) an application's recipe.</summary>
+    public async Task SaveRecipeAsync(string application, ApplicationRecipe recipe, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        await tables.Versions.UpsertEntityAsync(DocumentEntity.Create(RecipePartition, application, recipe), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private const string RecipePartition = "~recipes";
 
     private static string RowKeyOf(string version) => version.ToLowerInvariant();
 

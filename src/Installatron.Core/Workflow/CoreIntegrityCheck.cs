@@ -1,3 +1,4 @@
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
@@ -9,17 +10,21 @@ namespace Installatron.Core.Workflow;
 /// (<see cref="CoreChecksumStore"/>): preflight reports the installed version's differences (on the task and in
 /// <c>dryrun=all</c>'s answer); verify refuses a new core that differs from the target version's.
 /// </summary>
-public sealed class CoreIntegrityCheck(CoreChecksumStore checksums)
+public sealed class CoreIntegrityCheck(CoreChecksumStore checksums, RecipeBook recipes)
 {
-    /// <summary>The report for <paramref name="version"/> of the application at <paramref name="siteRoot"/>; null when no checksums are known.</summary>
+    /// <summary>
+    /// The report for <paramref name="version"/> of the application at <paramref name="siteRoot"/>; null when its recipe
+    /// names no core (<see cref="ApplicationRecipe.Core"/>) or no checksums are known.
+    /// </summary>
     public async Task<CoreIntegrityReport?> CheckAsync(string application, string version, string siteRoot, CancellationToken cancellationToken)
     {
-        if (application != Applications.WordPress || await checksums.GetAsync(application, version, cancellationToken) is not { } release)
+        if ((await recipes.ForAsync(application, cancellationToken)).Core is not { } core
+            || await checksums.GetAsync(application, version, cancellationToken) is not { } release)
         {
             return null;
         }
 
-        return await CoreIntegrity.CheckAsync(siteRoot, version, release.Files, cancellationToken);
+        return await CoreIntegrity.CheckAsync(siteRoot, version, release.Files, cancellationToken, core);
     }
 
     /// <summary>The installed core against its release, read at <paramref name="siteRoot"/> (the site's real path).</summary>

@@ -1,42 +1,39 @@
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// The post-conditions an outsider would check after an update: the application reports the target version from its
-/// own files (WordPress: <c>$wp_version</c> in <c>wp-includes/version.php</c>; each plugin or theme replaced: its
-/// header), and, once the database upgrade step ran, WordPress's <c>db_version</c> option equals the new core's
-/// <c>$wp_db_version</c>. A tree that matches the package is not enough: a package can carry the wrong version.
+/// The post-conditions an outsider would check after an update, where the application's recipe says to look: the
+/// application reports the target version from its own files (WordPress: <c>$wp_version</c> in
+/// <c>wp-includes/version.php</c>; each component replaced: its header), and, once the upgrade step ran, the
+/// database's schema version option (WordPress: <c>db_version</c>) equals the new core's (<c>$wp_db_version</c>). A
+/// tree that matches the package is not enough: a package can carry the wrong version.
 /// </summary>
 public static class ReportedVersions
 {
     /// <summary>Every way the site's own files contradict what the update installed; empty when they agree.</summary>
     public static IReadOnlyList<string> Contradictions(UpdateState state)
     {
-        var install = state.Install.Value;
-        if (install.Application != Applications.WordPress)
-        {
-            return [];
-        }
-
+        var recipe = state.Recipe;
         var site = state.SiteRoot;
         var problems = new List<string>();
-        if (state.Target is { } target)
+        if (state.Target is { } target && recipe.Version is { } source)
         {
-            var reported = ReadCoreVersion(site);
+            var reported = ReadVersion(site, source)?.Version;
             if (reported is null || !SameVersion(reported, target.Version))
             {
-                problems.Add($"{PackageLayoutReader.WordPressVersionFile} says WordPress {reported ?? "nothing"}, not {target.Version}");
+                problems.Add($"{source.File} says {NameOf(state)} {reported ?? "nothing"}, not {target.Version}");
             }
         }
 
-        var plugins = WordPressInventory.Plugins(site);
-        var themes = WordPressInventory.Themes(site);
         foreach (var applied in state.Task.Value.Applied.Where(a => a.From.Length > 0))
         {
-            var found = (applied.Kind == "plugin" ? plugins : themes).FirstOrDefault(c => c.Id == applied.Id);
+            var found = recipe.Component(applied.Kind) is { } component
+                ? ComponentInventory.Find(site, component).FirstOrDefault(c => c.Id == applied.Id)
+                : null;
             if (found is null || !SameVersion(found.Version, applied.To))
             {
                 problems.Add($"the {applied.Kind} {applied.Id} says version {found?.Version ?? "nothing"} in its header, not {applied.To}");
@@ -47,36 +44,39 @@ public static class ReportedVersions
     }
 
     /// <summary>
-    /// The database schema version the new core needs (its <c>$wp_db_version</c>) when WordPress's <c>db_version</c>
-    /// option does not equal it, i.e. the database upgrade did not run; <c>null</c> when they agree or there is
-    /// nothing to compare (no database, no target core, no <c>$wp_db_version</c>).
+    /// The database schema version the new core needs when the database's own version option does not equal it,
+    /// i.e. the upgrade step did not run; <c>null</c> when they agree or there is nothing to compare (no database, no
+    /// target core, no schema version in the recipe or the files).
     /// </summary>
     public static async Task<string?> DatabaseBehindAsync(UpdateState state, CancellationToken cancellationToken)
     {
         var install = state.Install.Value;
-        if (install.Application != Applications.WordPress || state.Target is null || InstallDatabase.For(install) is not { } database)
+        if (state.Target is null || state.Recipe is not { Version: { DbPhpVariable: not null } source, Database: { VersionOption: { } option } options }
+            || InstallDatabase.For(install) is not { } database)
         {
             return null;
         }
 
-        var needed = WordPressSiteFiles.ReadVersion(state.SiteRoot)?.DbVersion ?? "";
+        var needed = ReadVersion(state.SiteRoot, source)?.DbVersion ?? "";
         if (needed.Length == 0)
         {
             return null;
         }
 
-        var actual = await WordPressOptions.ReadDbVersionAsync(database, install.DbPrefix, cancellationToken);
-        return actual == needed ? null : $"db_version is {actual ?? "missing"}, WordPress {state.Target.Version} needs {needed}";
+        var actual = await SiteOptions.ReadAsync(database, install.DbPrefix, options, option, cancellationToken);
+        return actual == needed ? null : $"{option} is {actual ?? "missing"}, {NameOf(state)} {state.Target.Version} needs {needed}";
     }
+
+    private static string NameOf(UpdateState state) => state.Recipe.Name.Length > 0 ? state.Recipe.Name : state.Install.Value.Application;
 
     private static bool SameVersion(string reported, string expected) =>
         AppVersion.TryParse(reported, out var a) && AppVersion.TryParse(expected, out var b) ? a.Equals(b) : reported == expected;
 
-    private static string? ReadCoreVersion(string siteRoot)
+    private static FoundVersion? ReadVersion(string siteRoot, VersionSource source)
     {
         try
         {
-            return WordPressSiteFiles.ReadVersion(siteRoot)?.Version;
+            return ApplicationFiles.ReadVersionAsync(LocalSiteFileSystem.Instance, siteRoot, source, null, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (SiteFilesException)
         {

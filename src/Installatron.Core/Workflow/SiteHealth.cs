@@ -3,19 +3,6 @@ using Installatron.Core.Domain;
 
 namespace Installatron.Core.Workflow;
 
-/// <summary>How an application shows it works, and the step it needs after new core files (WordPress: its database upgrade).</summary>
-public sealed record HealthRecipe(IReadOnlyList<string> Paths, string? UpgradePath, IReadOnlyList<string> FatalMarkers)
-{
-    public static readonly HealthRecipe WordPress = new(
-        ["", "wp-login.php"],
-        "wp-admin/upgrade.php?step=1",
-        ["Fatal error", "Parse error", "There has been a critical error on this website", "Error establishing a database connection"]);
-
-    public static readonly HealthRecipe None = new([""], null, ["Fatal error", "Parse error"]);
-
-    public static HealthRecipe For(string application) => application == Applications.WordPress ? WordPress : None;
-}
-
 public static class HealthStates
 {
     public const string Healthy = "healthy";
@@ -34,13 +21,16 @@ public sealed record HealthReport(string State, string Detail);
 public sealed class SiteHealth(IHttpClientFactory clients)
 {
     public const string ClientName = "site-health";
+
+    /// <summary>The client of the upgrade step, which may run far longer than a page (WordPress's database upgrade on a large site).</summary>
+    public const string UpgradeClientName = "site-upgrade";
     private const int MaxBodyChars = 256 * 1024;
 
-    public async Task<HealthReport> CheckAsync(Install install, CancellationToken cancellationToken)
+    /// <summary>The site's health, by its recipe's pages (<see cref="ApplicationRecipe.HealthPaths"/>) and fatal-error markers.</summary>
+    public async Task<HealthReport> CheckAsync(Install install, ApplicationRecipe recipe, CancellationToken cancellationToken)
     {
-        var recipe = HealthRecipe.For(install.Application);
         var client = clients.CreateClient(ClientName);
-        foreach (var path in recipe.Paths)
+        foreach (var path in recipe.HealthPaths)
         {
             var url = UrlOf(install, path);
             try
@@ -67,13 +57,13 @@ public sealed class SiteHealth(IHttpClientFactory clients)
             }
         }
 
-        return new HealthReport(HealthStates.Healthy, $"{string.Join(", ", recipe.Paths.Select(p => "/" + p))} answered 2xx without errors.");
+        return new HealthReport(HealthStates.Healthy, $"{string.Join(", ", recipe.HealthPaths.Select(p => "/" + p))} answered 2xx without errors.");
     }
 
     /// <summary>Runs the application's post-update step (WordPress: <c>wp-admin/upgrade.php?step=1</c>, its database upgrade).</summary>
-    public async Task RunUpgradeStepAsync(Install install, CancellationToken cancellationToken)
+    public async Task RunUpgradeStepAsync(Install install, ApplicationRecipe recipe, CancellationToken cancellationToken)
     {
-        if (HealthRecipe.For(install.Application).UpgradePath is not { } path)
+        if (recipe.UpgradePath is not { } path)
         {
             return;
         }
@@ -83,7 +73,7 @@ public sealed class SiteHealth(IHttpClientFactory clients)
         {
             try
             {
-                using var response = await clients.CreateClient(ClientName).GetAsync(UrlOf(install, path), cancellationToken);
+                using var response = await clients.CreateClient(UpgradeClientName).GetAsync(UrlOf(install, path), cancellationToken);
                 return;
             }
             catch (Exception e) when (attempt < 3 && e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

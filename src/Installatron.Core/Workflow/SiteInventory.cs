@@ -4,33 +4,61 @@ using Installatron.Core.Sites;
 
 namespace Installatron.Core.Workflow;
 
-/// <summary>A WordPress site's plugins and themes as its files and its database say (import, and after every update).</summary>
+/// <summary>Which components of each kind a site has switched on (by their ID), as its database says.</summary>
+public sealed record Activation(IReadOnlyDictionary<string, IReadOnlySet<string>> Active)
+{
+    public bool? IsActive(string kind, string id) => Active.TryGetValue(kind, out var ids) ? ids.Contains(id) : null;
+}
+
+/// <summary>
+/// A site's components (WordPress: plugins and themes) as its files and its database say, by its recipe
+/// (<see cref="ApplicationRecipe.Components"/>): at import, and after every update.
+/// </summary>
 public static class SiteInventory
 {
     /// <summary>
     /// The plugins on disk, with their activation from the site's database when it could be read (else what the
     /// install knew); autoup is kept; new ones get autoup all.
     /// </summary>
-    public static IReadOnlyList<PluginInfo> RefreshPlugins(string siteRoot, IReadOnlyList<PluginInfo> known, WordPressActivation? activation = null) =>
-        WordPressInventory.Plugins(siteRoot).Select(found =>
+    public static IReadOnlyList<PluginInfo> RefreshPlugins(ApplicationRecipe recipe, string siteRoot, IReadOnlyList<PluginInfo> known, Activation? activation = null) =>
+        recipe.Component("plugin") is not { } plugin ? known : ComponentInventory.Find(siteRoot, plugin).Select(found =>
         {
             var knew = known.FirstOrDefault(k => k.Id == found.Id);
-            var activated = activation?.Plugins.Contains(found.Id) ?? knew?.Activated ?? false;
+            var activated = activation?.IsActive(plugin.Kind, found.Id) ?? knew?.Activated ?? false;
             return (knew ?? new PluginInfo(found.Id, found.Version, activated)) with { Version = found.Version, Activated = activated };
         }).ToList();
 
     /// <summary>The themes on disk, with the active one from the site's database when it could be read.</summary>
-    public static IReadOnlyList<ThemeInfo> RefreshThemes(string siteRoot, IReadOnlyList<ThemeInfo> known, WordPressActivation? activation = null) =>
-        WordPressInventory.Themes(siteRoot).Select(found =>
+    public static IReadOnlyList<ThemeInfo> RefreshThemes(ApplicationRecipe recipe, string siteRoot, IReadOnlyList<ThemeInfo> known, Activation? activation = null) =>
+        recipe.Component("theme") is not { } theme ? known : ComponentInventory.Find(siteRoot, theme).Select(found =>
         {
             var knew = known.FirstOrDefault(k => k.Id == found.Id);
-            var active = activation is null ? knew?.Active ?? false : activation.Theme == found.Id;
+            var active = activation?.IsActive(theme.Kind, found.Id) ?? knew?.Active ?? false;
             return (knew ?? new ThemeInfo(found.Id, found.Version, active)) with { Version = found.Version, Active = active };
         }).ToList();
 
-    /// <summary>The install's activation state, read from its database when it has one.</summary>
-    public static async Task<WordPressActivation?> ReadActivationAsync(Install install, CancellationToken cancellationToken) =>
-        InstallDatabase.For(install) is { } database
-            ? await WordPressOptions.ReadActivationAsync(database, install.DbPrefix, cancellationToken)
-            : null;
+    /// <summary>What the install's database says is switched on; <c>null</c> when it has none or it cannot be read.</summary>
+    public static async Task<Activation?> ReadActivationAsync(ApplicationRecipe recipe, Install install, CancellationToken cancellationToken)
+    {
+        var components = recipe.Components.Where(c => c.ActivationOption is not null).ToList();
+        if (recipe.Database is not { } options || components.Count == 0 || InstallDatabase.For(install) is not { } database
+            || await SiteOptions.TryReadAsync(database, install.DbPrefix, options, components.Select(c => c.ActivationOption!).ToList(), cancellationToken) is not { } values)
+        {
+            return null;
+        }
+
+        var active = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var component in components)
+        {
+            var value = values.GetValueOrDefault(component.ActivationOption!, "");
+            active[component.Kind] = component.SingleActive
+                ? new HashSet<string>(value.Length == 0 ? [] : [value], StringComparer.Ordinal)
+                : SiteOptions.SerializedStrings(value).Select(IdOfMainFile).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return new Activation(active);
+    }
+
+    /// <summary>A component's ID from the file the database names (<c>akismet/akismet.php</c> → <c>akismet</c>, <c>hello.php</c> → <c>hello</c>).</summary>
+    private static string IdOfMainFile(string file) => file.Contains('/') ? file[..file.IndexOf('/')] : Path.GetFileNameWithoutExtension(file);
 }

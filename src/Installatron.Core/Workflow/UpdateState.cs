@@ -14,7 +14,8 @@ public sealed record UpdateState(
     Stored<Install> Install,
     HostingUser Owner,
     CatalogVersion? Target,
-    CatalogVersion? Installed)
+    CatalogVersion? Installed,
+    ApplicationRecipe Recipe)
 {
     /// <summary>Whether this update still holds its install's lease (only finalize runs without it).</summary>
     public bool LeaseHeld { get; init; } = true;
@@ -28,10 +29,8 @@ public sealed record UpdateState(
 
     public string PackagePath(CatalogVersion version) => Path.Combine(StagingDirectory, "packages", $"{version.Application}-{version.Version}.zip");
 
-    public SiteRecipe Recipe => Recipes.For(Install.Value.Application);
-
-    /// <summary>The recipe for applying or checking <paramref name="version"/>'s package: its files sit in the root found when it was published.</summary>
-    public SiteRecipe RecipeFor(CatalogVersion version) => Recipe with { PackageRoot = version.Package.Root };
+    /// <summary>What the file engine needs of the application's recipe to apply or check <paramref name="version"/>'s package: its files sit in the root found when it was published.</summary>
+    public SiteRecipe FilesFor(CatalogVersion version) => SiteRecipe.Of(Recipe) with { PackageRoot = version.Package.Root };
 
     private string Resolve(Func<AccountFolder, string> path)
     {

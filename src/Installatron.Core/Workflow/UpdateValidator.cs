@@ -1,3 +1,4 @@
+using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 
@@ -16,15 +17,16 @@ public sealed record ValidatedUpdate(
 /// The checks of an update that need no site access, in the order a caller would want them reported: who acts, which
 /// install, which plugins/themes, which version. Reads only; changes nothing.
 /// </summary>
-public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
+public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog, RecipeBook recipes)
 {
     public async Task<ValidatedUpdate> ValidateAsync(string installId, UpdateRequest request, CancellationToken cancellationToken)
     {
         var context = await access.ResolveAsync(installId, request.User, cancellationToken);
         var install = context.Install.Value;
 
-        var plugins = Select(install, install.Plugins, p => p.Id, p => p.Autoup, request.Plugins, request.PluginsField, "plugin");
-        var themes = Select(install, install.Themes, t => t.Id, t => t.Autoup, request.Themes, request.ThemesField, "theme");
+        var recipe = request.Plugins is null && request.Themes is null ? null : await recipes.ForAsync(install.Application, cancellationToken);
+        var plugins = Select(install, recipe, install.Plugins, p => p.Id, p => p.Autoup, request.Plugins, request.PluginsField, "plugin");
+        var themes = Select(install, recipe, install.Themes, t => t.Id, t => t.Autoup, request.Themes, request.ThemesField, "theme");
 
         var versions = await catalog.ListVersionsAsync(install.Application, cancellationToken);
         // Requirements are the site's: the environment of the account that owns it, whoever acts.
@@ -37,16 +39,16 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog)
     /// exactly those, each of which must exist.
     /// </summary>
     private static IReadOnlyList<T> Select<T>(
-        Install install, IReadOnlyList<T> items, Func<T, string> idOf, Func<T, string> autoupOf, IReadOnlyList<string>? requested, string field, string kind)
+        Install install, ApplicationRecipe? recipe, IReadOnlyList<T> items, Func<T, string> idOf, Func<T, string> autoupOf, IReadOnlyList<string>? requested, string field, string kind)
     {
         if (requested is null)
         {
             return [];
         }
 
-        if (!Applications.HasPluginsAndThemes(install.Application))
+        if (recipe?.Component(kind) is null)
         {
-            throw Refusal.InvalidArgument(field, $"applies to WordPress only; {install.Application} has no {kind}s");
+            throw Refusal.InvalidArgument(field, $"does not apply: {install.Application} has no {kind}s");
         }
 
         if (requested.Count == 0)

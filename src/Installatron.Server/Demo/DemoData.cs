@@ -84,8 +84,8 @@ public sealed class DemoData(UserStore users, InstallStore installs, CatalogStor
     /// <summary>Newer packages of one bundled plugin and one theme, so the seed's second example has something to update.</summary>
     private static IEnumerable<(string Application, string Folder, string Version, string Header)> ComponentVersions()
     {
-        yield return (Recipes.PluginApplication("akismet"), "akismet", "5.3.7", "Plugin Name: Akismet Anti-spam");
-        yield return (Recipes.ThemeApplication("twentytwentyfive"), "twentytwentyfive", "1.2", "Theme Name: Twenty Twenty-Five");
+        yield return (ApplicationRecipes.WordPress.Component("plugin")!.ApplicationPrefix + "akismet", "akismet", "5.3.7", "Plugin Name: Akismet Anti-spam");
+        yield return (ApplicationRecipes.WordPress.Component("theme")!.ApplicationPrefix + "twentytwentyfive", "twentytwentyfive", "1.2", "Theme Name: Twenty Twenty-Five");
     }
 
     /// <summary>The install of the seed's examples, with the seed's values where they describe the site.</summary>

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Installatron.Core.Api.Handlers;
 
 /// <summary><c>GET /browser/{app}</c> (the catalog of an application) and publishing a version with its package.</summary>
-public sealed class BrowserApi(ApiGuard guard, CatalogStore catalog, VersionPublisher publisher)
+public sealed class BrowserApi(ApiGuard guard, CatalogStore catalog, VersionPublisher publisher, RecipeBook recipes)
 {
     public Task<ApiResult> GetAsync(HttpRequest request, string application, CancellationToken cancellationToken) =>
         guard.RunAsync(request, async () =>
@@ -28,7 +28,26 @@ public sealed class BrowserApi(ApiGuard guard, CatalogStore catalog, VersionPubl
             }
 
             return ApiResult.Success(new BrowserData(application, from?.Text,
-                versions.Select(v => BrowserVersion.From(v, from)).ToList()));
+                versions.Select(v => BrowserVersion.From(v, from)).ToList(), await recipes.ForAsync(application, cancellationToken)));
+        });
+
+    /// <summary>
+    /// <c>POST /browser/{app}/recipe</c>: stores the application's recipe (a JSON object with the fields of
+    /// <see cref="ApplicationRecipe"/>; fields left out take their defaults), which every later update, publish and
+    /// import of the application follows.
+    /// </summary>
+    public Task<ApiResult> SetRecipeAsync(HttpRequest request, string application, CancellationToken cancellationToken) =>
+        guard.RunAsync(request, async () =>
+        {
+            if (!Ids.IsValidApplicationId(application))
+            {
+                throw RequestFields.Invalid("application", "must be 1 to 80 lowercase letters, digits, '-' or '_'");
+            }
+
+            var recipe = RecipeRequest.Read(await RequestFields.ReadAsync(request, cancellationToken));
+            RecipeCheck.Check(recipe);
+            await recipes.SaveAsync(application, recipe, cancellationToken);
+            return ApiResult.Success(recipe, $"The recipe of {application} was stored.\n");
         });
 
     /// <summary><c>POST /browser/{app}/versions</c>: multipart form with <c>version</c>, optional <c>branch</c>,
@@ -43,7 +62,7 @@ public sealed class BrowserApi(ApiGuard guard, CatalogStore catalog, VersionPubl
         });
 }
 
-public sealed record BrowserData(string Id, string? From, IReadOnlyList<BrowserVersion> Versions);
+public sealed record BrowserData(string Id, string? From, IReadOnlyList<BrowserVersion> Versions, ApplicationRecipe Recipe);
 
 /// <summary>A catalog version as <c>GET /browser/{app}</c> shows it; <c>upgrade_from</c> is relative to <c>from</c> when given.</summary>
 public sealed record BrowserVersion(

@@ -39,25 +39,20 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
                     await catalog.DownloadPackageAsync(installed, oldPackage, ct);
                 }
 
-                var result = await applier.ApplyAsync(new ApplyRequest(site, newPackage, oldPackage, state.RecipeFor(target),
+                var result = await applier.ApplyAsync(new ApplyRequest(site, newPackage, oldPackage, state.FilesFor(target),
                     Path.Combine(state.StagingDirectory, "core"), state.Installed?.Package.Root), ct);
-                applied.AddRange(BundledComponents(site, result.FoldersAdded ?? []));
+                applied.AddRange(BundledComponents(state.Recipe, site, result.FoldersAdded ?? []));
             }
 
             await faults.AtAsync(UpdateFaults.AfterCoreApplied, input.TaskId, ct);
-            foreach (var plugin in install.Plugins.Where(p => state.Task.Value.Plugins?.Contains(p.Id) == true))
+            var selected = install.Plugins.Where(p => state.Task.Value.Plugins?.Contains(p.Id) == true).Select(p => ("plugin", p.Id, p.Version))
+                .Concat(install.Themes.Where(t => state.Task.Value.Themes?.Contains(t.Id) == true).Select(t => ("theme", t.Id, t.Version)));
+            foreach (var (kind, id, installed) in selected)
             {
-                if (await ApplyComponentAsync(state, site, Recipes.PluginApplication(plugin.Id), Recipes.PluginDirectory(plugin.Id), plugin.Version, ct) is { } version)
+                if (state.Recipe.Component(kind) is { } component
+                    && await ApplyComponentAsync(state, site, component.ApplicationPrefix + id, $"{component.Folder}/{id}", installed, ct) is { } version)
                 {
-                    applied.Add(new AppliedComponent("plugin", plugin.Id, plugin.Version, version));
-                }
-            }
-
-            foreach (var theme in install.Themes.Where(t => state.Task.Value.Themes?.Contains(t.Id) == true))
-            {
-                if (await ApplyComponentAsync(state, site, Recipes.ThemeApplication(theme.Id), Recipes.ThemeDirectory(theme.Id), theme.Version, ct) is { } version)
-                {
-                    applied.Add(new AppliedComponent("theme", theme.Id, theme.Version, version));
+                    applied.Add(new AppliedComponent(kind, id, installed, version));
                 }
             }
 
@@ -73,14 +68,16 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
         task with { Applied = result.Applied, Progress = Math.Max(task.Progress, 75) };
 
     /// <summary>Plugins and themes the core's release added because the site lacked them (a new default theme): from nothing to their header's version.</summary>
-    private static IEnumerable<AppliedComponent> BundledComponents(string siteRoot, IReadOnlyList<string> folders)
+    private static IEnumerable<AppliedComponent> BundledComponents(ApplicationRecipe recipe, string siteRoot, IReadOnlyList<string> folders)
     {
         foreach (var folder in folders)
         {
             var id = folder[(folder.LastIndexOf('/') + 1)..];
-            var isTheme = folder.StartsWith(Recipes.ThemeDirectory(""), StringComparison.Ordinal);
-            var found = (isTheme ? WordPressInventory.Themes(siteRoot) : WordPressInventory.Plugins(siteRoot)).FirstOrDefault(c => c.Id == id);
-            yield return new AppliedComponent(isTheme ? "theme" : "plugin", id, "", found?.Version ?? "");
+            if (recipe.Components.FirstOrDefault(c => folder.StartsWith(c.Folder + "/", StringComparison.Ordinal)) is { } component)
+            {
+                var found = ComponentInventory.Find(siteRoot, component).FirstOrDefault(c => c.Id == id);
+                yield return new AppliedComponent(component.Kind, id, "", found?.Version ?? "");
+            }
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         // Without the lease a newer update owns the install: only the task is recorded.
         if (!state.Task.Value.IsFinished && state.LeaseHeld)
         {
-            await UpdateInstallAsync(state.Install, state.Task.Value, input, site, ct);
+            await UpdateInstallAsync(state, input, site, ct);
         }
 
         await leases.ReleaseAsync(input.Update.InstallId, input.Update.TaskId, ct);
@@ -64,13 +64,14 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         }
     }
 
-    private async Task UpdateInstallAsync(Stored<Install> stored, UpdateTask task, FinalizeInput input, string? site, CancellationToken ct)
+    private async Task UpdateInstallAsync(UpdateState state, FinalizeInput input, string? site, CancellationToken ct)
     {
+        var (stored, task, recipe) = (state.Install, state.Task.Value, state.Recipe);
         var install = stored.Value;
         var now = Work.Now;
-        var inventory = site is not null && Applications.HasPluginsAndThemes(install.Application);
+        var inventory = site is not null && recipe.Components.Count > 0;
         var activation = input.Outcome.Status == TaskStatuses.Complete && inventory
-            ? await SiteInventory.ReadActivationAsync(install, ct)
+            ? await SiteInventory.ReadActivationAsync(recipe, install, ct)
             : null;
         Install changed = input.Outcome.Status switch
         {
@@ -81,8 +82,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
-                Plugins = inventory ? SiteInventory.RefreshPlugins(site!, install.Plugins, activation) : install.Plugins,
-                Themes = inventory ? SiteInventory.RefreshThemes(site!, install.Themes, activation) : install.Themes,
+                Plugins = inventory ? SiteInventory.RefreshPlugins(recipe, site!, install.Plugins, activation) : install.Plugins,
+                Themes = inventory ? SiteInventory.RefreshThemes(recipe, site!, install.Themes, activation) : install.Themes,
             },
             // A second run after a crash finds its failure recorded and changes nothing.
             _ when install.Failures.Any(f => f.Task == task.Id) => install,

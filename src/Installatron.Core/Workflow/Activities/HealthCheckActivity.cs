@@ -32,14 +32,14 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
 
         try
         {
-            await health.RunUpgradeStepAsync(state.Install.Value, ct);
+            await health.RunUpgradeStepAsync(state.Install.Value, state.Recipe, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             // The check below tells whether the site works; the upgrade step's own answer does not matter.
         }
 
-        var after = await health.CheckAsync(state.Install.Value, ct);
+        var after = await health.CheckAsync(state.Install.Value, state.Recipe, ct);
         if (after.State != HealthStates.Healthy)
         {
             throw Failed(ErrorCodes.FailedHealthCheck, $"The site no longer works after the update: {after.Detail}", after.State);

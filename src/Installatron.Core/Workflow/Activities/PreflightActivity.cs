@@ -35,7 +35,7 @@ public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight
             throw UpdateStepException.From(refusal);
         }
 
-        var before = await health.CheckAsync(state.Install.Value, ct);
+        var before = await health.CheckAsync(state.Install.Value, state.Recipe, ct);
         var core = await integrity.CheckInstalledAsync(state.Install.Value, report.Site, ct);
         return new PreflightResult(report, before.State, core);
     }

@@ -22,7 +22,7 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
         if (state.Target is { } target)
         {
             var site = state.SiteRoot;
-            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site, state.PackagePath(target), state.RecipeFor(target), ct);
+            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site, state.PackagePath(target), state.FilesFor(target), ct);
             if (differences.Count > 0)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify,

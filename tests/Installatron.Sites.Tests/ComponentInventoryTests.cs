@@ -3,7 +3,7 @@ using Installatron.Sites.Tests.Support;
 
 namespace Installatron.Sites.Tests;
 
-public sealed class WordPressInventoryTests
+public sealed class ComponentInventoryTests
 {
     [Fact]
     public void Plugins_FolderAndSingleFilePlugins_IdsAndVersionsFromHeaders()
@@ -15,10 +15,10 @@ public sealed class WordPressInventoryTests
         Write(site["wp-content/plugins/not-a-plugin/readme.txt"], "Plugin Name: nothing here");
         Write(site["wp-content/plugins/index.php"], "<?php // Silence is golden.");
 
-        var plugins = WordPressInventory.Plugins(site.Path);
+        var plugins = ComponentInventory.WordPressPlugins(site.Path);
 
         Assert.Equal(
-            [new WordPressComponent("akismet", "Akismet Anti-spam", "5.3.6"), new WordPressComponent("hello", "Hello Dolly", "1.7.2")],
+            [new FoundComponent("akismet", "Akismet Anti-spam", "5.3.6"), new FoundComponent("hello", "Hello Dolly", "1.7.2")],
             plugins);
     }
 
@@ -29,7 +29,7 @@ public sealed class WordPressInventoryTests
         Write(site["wp-content/themes/twentytwentythree/style.css"], "/*\nTheme Name: Twenty Twenty-Three\nVersion: 1.6\n*/");
         Write(site["wp-content/themes/broken/functions.php"], "<?php");
 
-        Assert.Equal([new WordPressComponent("twentytwentythree", "Twenty Twenty-Three", "1.6")], WordPressInventory.Themes(site.Path));
+        Assert.Equal([new FoundComponent("twentytwentythree", "Twenty Twenty-Three", "1.6")], ComponentInventory.WordPressThemes(site.Path));
     }
 
     [Fact]
@@ -41,15 +41,15 @@ public sealed class WordPressInventoryTests
         Directory.CreateDirectory(site["wp-content/plugins"]);
         Directory.CreateSymbolicLink(site["wp-content/plugins/evil"], outside["evil"]);
 
-        Assert.Empty(WordPressInventory.Plugins(site.Path));
+        Assert.Empty(ComponentInventory.WordPressPlugins(site.Path));
     }
 
     [Fact]
     public void Plugins_NoWpContent_Empty()
     {
         using var site = new TempDirectory();
-        Assert.Empty(WordPressInventory.Plugins(site.Path));
-        Assert.Empty(WordPressInventory.Themes(site.Path));
+        Assert.Empty(ComponentInventory.WordPressPlugins(site.Path));
+        Assert.Empty(ComponentInventory.WordPressThemes(site.Path));
     }
 
     private static void Write(string path, string content)

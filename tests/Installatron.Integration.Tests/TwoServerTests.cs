@@ -22,15 +22,7 @@ public sealed class TwoServerTests(ITestOutputHelper output)
         var azurite = await SharedAzurite.GetAsync();
         var dataPath = TestIds.NewTempDirectory();
         var prefix = TestIds.NewPrefix();
-        string[] Arguments(bool demoData) =>
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--AzureWebJobsStorage", azurite.ConnectionString,
-            "--Installatron:Key", ApiServer.Key,
-            "--Installatron:TablePrefix", prefix,
-            "--Installatron:TaskHub", prefix,
-            "--Installatron:DurableLockTimeout", "00:00:10",
-            "--Installatron:DataPath", dataPath,
+        string[] Arguments(bool demoData) => ServerProcess.DurableArguments(azurite.ConnectionString, prefix, dataPath,
             "--Installatron:DemoData", demoData ? "true" : "false",
             "--Installatron:AutoUpdateMinutes", "0",
             "--Installatron:CatalogSourceUrl", "",
@@ -38,8 +30,7 @@ public sealed class TwoServerTests(ITestOutputHelper output)
             "--Installatron:RolloutMaxConcurrent", "3",
             "--Installatron:RolloutMaxPerServer", "3",
             "--Logging:LogLevel:Default", "Warning",
-            "--Logging:LogLevel:Installatron.Core.Workflow.Activities", "Information",
-        ];
+            "--Logging:LogLevel:Installatron.Core.Workflow.Activities", "Information");
 
         await using var first = ServerProcess.Start(Arguments(demoData: true));
         var firstUrl = await first.Listening.WaitAsync(TimeSpan.FromSeconds(90));

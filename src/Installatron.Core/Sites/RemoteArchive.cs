@@ -22,7 +22,7 @@ internal static class RemoteArchive
     public static async Task<bool> WriteAsync(IRemoteShell shell, ISiteFileSystem files, string root, IReadOnlyList<string> excludes, string partial,
         IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
     {
-        var items = await ListAsync(shell, root, excludes, cancellationToken);
+        var items = await RemoteListing.ListAsync(shell, root, excludes, cancellationToken);
         if (items is null)
         {
             return false;
@@ -202,38 +202,4 @@ internal static class RemoteArchive
             await shell.RunAsync($"rm -rf -- {quotedScratch}", null, CancellationToken.None);
         }
     }
-
-    private sealed record Listed(char Type, int Mode, long Size, string Path, string LinkTarget);
-
-    /// <summary>Every entry under the site root but the excluded ones, sorted ordinally; null when one is neither a file, a folder nor a link.</summary>
-    private static async Task<List<Listed>?> ListAsync(IRemoteShell shell, string root, IReadOnlyList<string> excludes, CancellationToken cancellationToken)
-    {
-        var prune = excludes.Count == 0 ? ""
-            : "\\( " + string.Join(" -o ", excludes.Select(e => "-path " + ShellText.Quote("./" + EscapeGlob(e)))) + " \\) -prune -o ";
-        var result = await shell.RunAsync($"cd -- {ShellText.Quote(root)} && find . -mindepth 1 {prune}-printf '%y\\0%m\\0%s\\0%P\\0%l\\0'", null, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new IOException($"Listing the site failed ({result.ExitStatus}): {result.Error.Trim()}");
-        }
-
-        var fields = ShellText.SplitNul(result.Output).ToList();
-        var items = new List<Listed>(fields.Count / 5);
-        for (var i = 0; i + 4 < fields.Count; i += 5)
-        {
-            var type = fields[i][0];
-            if (type is not ('f' or 'd' or 'l'))
-            {
-                return null;
-            }
-
-            items.Add(new Listed(type, Convert.ToInt32(fields[i + 1], 8), long.Parse(fields[i + 2], System.Globalization.CultureInfo.InvariantCulture),
-                fields[i + 3], fields[i + 4]));
-        }
-
-        items.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return items;
-    }
-
-    private static string EscapeGlob(string path) =>
-        new StringBuilder(path).Replace("\\", "\\\\").Replace("*", "\\*").Replace("?", "\\?").Replace("[", "\\[").ToString();
 }

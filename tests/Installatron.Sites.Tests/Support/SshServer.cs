@@ -168,7 +168,7 @@ public class SshServer : IAsyncLifetime
         _logins.Add(login);
         var local = LocalPath(home);
         Directory.CreateDirectory(local);
-        File.SetUnixFileMode(local, (UnixFileMode)0b111_101_101);
+        await RunAsync("chmod", ["755", local]);
         await RunAsync("chown", [$"{login}:{login}", local]);
         var password = "pw-" + Guid.NewGuid().ToString("N");
         await RunAsync("chpasswd", [], input: $"{login}:{password}\n");
@@ -226,7 +226,7 @@ public class SshServer : IAsyncLifetime
                 {
                     listening.TrySetResult(true);
                 }
-                else if (line.Data is null || line.Data.Contains("Bind to port", StringComparison.Ordinal) || line.Data.Contains("fatal", StringComparison.OrdinalIgnoreCase))
+                else if (line.Data is null || (line.Data.Contains("Bind to port", StringComparison.Ordinal) && line.Data.Contains("failed", StringComparison.Ordinal)) || line.Data.Contains("fatal", StringComparison.OrdinalIgnoreCase))
                 {
                     listening.TrySetResult(false);
                 }

@@ -64,7 +64,10 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
             var verification = await SiteBackup.VerifyAsync(files, archive, CancellationToken.None);
             result = verification.EnsureValid();
             manifest = verification.Manifest!;
-            File.Delete(dump);
+            if (File.Exists(dump))
+            {
+                File.Delete(dump);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException && !SiteFailures.IsTransient(e))
         {

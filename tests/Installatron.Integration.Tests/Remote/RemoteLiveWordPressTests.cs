@@ -26,7 +26,7 @@ public sealed class RemoteLiveWordPressTests(IsolatedSshServer ssh, MariaDbServe
     {
         var account = ssh.Account(hasShell);
         await using var harness = await WorkflowHarness.StartAsync(syncWaitSeconds: 170);
-        await using var site = await RemoteWordPressAsync(harness, account);
+        await using var site = await RemoteWordPressAsync(ssh, mariadb, harness, account);
         var wordpress = site.WordPress;
         var content = SiteFiles.Hash(Path.Combine(wordpress.SitePath, "wp-content"));
         var config = await File.ReadAllBytesAsync(Path.Combine(wordpress.SitePath, "wp-config.php"));
@@ -68,7 +68,7 @@ public sealed class RemoteLiveWordPressTests(IsolatedSshServer ssh, MariaDbServe
     {
         var account = ssh.Account(hasShell);
         await using var harness = await WorkflowHarness.StartAsync(syncWaitSeconds: 170);
-        await using var site = await RemoteWordPressAsync(harness, account);
+        await using var site = await RemoteWordPressAsync(ssh, mariadb, harness, account);
         var wordpress = site.WordPress;
         await LiveWordPressTests.PublishBroken6111Async(harness, wordpress, "wp-blog-header.php", "<?php\ninstallatron_function_that_does_not_exist();\n");
         string? dbVersionWhenReverting = null;
@@ -99,7 +99,7 @@ public sealed class RemoteLiveWordPressTests(IsolatedSshServer ssh, MariaDbServe
     /// A live WordPress in a folder of <paramref name="account"/>'s home on the server (prepared here at the folder's
     /// local path, then handed to the login), and its install imported over SSH for a remote account of its own.
     /// </summary>
-    private async Task<RemoteWordPress> RemoteWordPressAsync(WorkflowHarness harness, SshAccount account)
+    internal static async Task<RemoteWordPress> RemoteWordPressAsync(IsolatedSshServer ssh, MariaDbServer mariadb, WorkflowHarness harness, SshAccount account)
     {
         var folder = $"{account.Home}/live-{Guid.NewGuid().ToString("N")[..12]}";
         var wordpress = await LiveWordPress.StartAsync(mariadb, ssh.LocalPath(folder));
@@ -111,7 +111,7 @@ public sealed class RemoteLiveWordPressTests(IsolatedSshServer ssh, MariaDbServe
         return new RemoteWordPress(wordpress, install, folder);
     }
 
-    private sealed record RemoteWordPress(LiveWordPress WordPress, Install Install, string Folder) : IAsyncDisposable
+    internal sealed record RemoteWordPress(LiveWordPress WordPress, Install Install, string Folder) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

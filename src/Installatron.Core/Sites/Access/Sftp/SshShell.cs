@@ -55,12 +55,18 @@ internal sealed class SshShell : IRemoteShell
 
     public async Task<ShellResult> RunAsync(string script, Stream? input, CancellationToken cancellationToken)
     {
-        using var command = _client.CreateCommand("exec /bin/sh -c " + ShellText.Quote(script));
+        // Without input the command reads /dev/null: SSH.NET sends no end-of-file for an input stream nothing was
+        // written to, and a command waiting for its input (xargs) would wait for ever.
+        var noInput = input is null || (input.CanSeek && input.Length - input.Position == 0);
+        using var command = _client.CreateCommand("exec /bin/sh -c " + ShellText.Quote(script) + (noInput ? " </dev/null" : ""));
         command.CommandTimeout = _settings.OperationTimeout;
         try
         {
             var running = command.ExecuteAsync(cancellationToken);
-            await WriteInputAsync(command, running, input, cancellationToken);
+            if (!noInput)
+            {
+                await WriteInputAsync(command, running, input, cancellationToken);
+            }
 
             using var output = new MemoryStream();
             var reading = command.OutputStream.CopyToAsync(output, cancellationToken);

@@ -115,9 +115,9 @@ internal static class RemoteArchive
     }
 
     /// <summary>
-    /// Reads the archive on the host: its SHA-256, the listing (type, mode, size, name, link target of every entry, in
-    /// order), and the content: unpacked into a scratch folder beside it, hashed there with one <c>sha256sum</c> batch,
-    /// the folder removed afterwards.
+    /// Reads the archive on the host: its SHA-256, and in one pass the listing (type, mode, size, name, link target of
+    /// every entry, in order) and the content, unpacked into a scratch folder beside it, hashed there with one
+    /// <c>sha256sum</c> batch, the folder removed afterwards.
     /// </summary>
     public static async Task<(SiteManifest? Manifest, string? ManifestSha256, string? ArchiveSha256)> ReadAsync(
         IRemoteShell shell, ISiteFileSystem files, string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems,
@@ -128,13 +128,15 @@ internal static class RemoteArchive
         var quotedScratch = ShellText.Quote(scratch);
         try
         {
+            // One pass unpacks the archive and lists it: tar -xvv prints the same long listing as tar -tv.
             var archiveHash = shell.RunAsync($"sha256sum < {archive} | cut -c1-64", null, cancellationToken);
-            var listing = shell.RunAsync($"tar -tvzf {archive} --quoting-style=c --numeric-owner --full-time", null, cancellationToken);
-            var unpacked = shell.RunAsync($"rm -rf -- {quotedScratch} && mkdir -- {quotedScratch} && tar -xzf {archive} -C {quotedScratch}", null, cancellationToken);
-            await Task.WhenAll(archiveHash, listing, unpacked);
-            if (!listing.Result.Succeeded || !unpacked.Result.Succeeded)
+            var listing = shell.RunAsync(
+                $"rm -rf -- {quotedScratch} && mkdir -- {quotedScratch} && tar -xvvzf {archive} -C {quotedScratch} --quoting-style=c --numeric-owner --full-time",
+                null, cancellationToken);
+            await Task.WhenAll(archiveHash, listing);
+            if (!listing.Result.Succeeded)
             {
-                problems.Add($"the archive cannot be read: {(listing.Result.Succeeded ? unpacked.Result.Error : listing.Result.Error).Trim()}");
+                problems.Add($"the archive cannot be read: {listing.Result.Error.Trim()}");
                 problems.Add($"the archive holds no valid manifest ({SiteBackup.ManifestEntryName} as its last entry)");
                 return (null, null, null);
             }
@@ -142,6 +144,11 @@ internal static class RemoteArchive
             var entries = new List<TarListingEntry>();
             foreach (var line in Encoding.UTF8.GetString(listing.Result.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
+                if (IsImplicitDirectory(line))
+                {
+                    continue;
+                }
+
                 if (!TarListing.TryParse(line, out var entry))
                 {
                     problems.Add($"the archive's listing cannot be read at '{line}'");
@@ -201,5 +208,15 @@ internal static class RemoteArchive
         {
             await shell.RunAsync($"rm -rf -- {quotedScratch}", null, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// A line <c>tar -xvv</c> adds when it creates a folder the archive holds no entry for (<c>drwxr-xr-x  Creating
+    /// directory: "site"</c>): not an entry. An entry's line has its owner after the mode, never these words.
+    /// </summary>
+    private static bool IsImplicitDirectory(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && line.AsSpan(space).TrimStart().StartsWith("Creating directory: ", StringComparison.Ordinal);
     }
 }

@@ -10,7 +10,7 @@ namespace Installatron.Core.Sites.Access.Sftp;
 internal sealed class SshShell : IRemoteShell
 {
     private const string Marker = "installatron-shell";
-    private static readonly string[] Probed = ["tar", "gzip", "sha256sum", "md5sum", "unzip", "find", "xargs", "sort", "cat", "cp", "mv"];
+    private static readonly string[] Probed = ["tar", "gzip", "sha256sum", "md5sum", "unzip", "find", "xargs", "sort", "cat", "cp", "mv", "rm"];
 
     private readonly SshClient _client;
     private readonly SshSiteSettings _settings;

@@ -88,7 +88,7 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
         try
         {
             await new PackageApplier(TimeProvider.System).ApplyAsync(new ApplyRequest(reference, Path.Join(wordpress.Root, "wordpress-6.1.10.zip"),
-                Path.Join(wordpress.Root, "wordpress-6.1.9.zip"), Recipes.For(Applications.WordPress) with { PackageRoot = "wordpress/" },
+                Path.Join(wordpress.Root, "wordpress-6.1.9.zip"), SiteRecipe.WordPress with { PackageRoot = "wordpress/" },
                 Path.Join(wordpress.Root + "-reference", "staging")), CancellationToken.None);
             return SiteFiles.Hash(reference);
         }

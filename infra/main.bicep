@@ -29,6 +29,24 @@ param secretsKey string
 @secure()
 @description('The previous secrets key while one is rotated, else another random key (azd env set INSTALLATRON_SECRETS_KEY2 ...).')
 param secretsKey2 string
+@description('SMTP server for email notifications (azd env set INSTALLATRON_SMTP_HOST ...); empty turns email off.')
+param smtpHost string = ''
+
+@description('SMTP port (INSTALLATRON_SMTP_PORT).')
+param smtpPort string = '587'
+
+@description('SMTP TLS mode: starttls, tls, auto or none (INSTALLATRON_SMTP_TLS).')
+param smtpTls string = 'starttls'
+
+@description('SMTP login (INSTALLATRON_SMTP_LOGIN); empty for none.')
+param smtpLogin string = ''
+
+@secure()
+@description('SMTP password (INSTALLATRON_SMTP_PASSWORD); kept in Key Vault.')
+param smtpPassword string = ''
+
+@description('From address of notification mails (INSTALLATRON_SMTP_FROM).')
+param smtpFrom string = ''
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -88,6 +106,7 @@ module keyVault 'core/keyvault.bicep' = {
     apiKey2: apiKey2
     secretsKey: secretsKey
     secretsKey2: secretsKey2
+    smtpPassword: smtpPassword
   }
 }
 
@@ -124,6 +143,12 @@ module api 'app/api.bicep' = {
     apiKey2SecretUri: keyVault.outputs.apiKey2ReferenceUri
     secretsKeySecretUri: keyVault.outputs.secretsKeyReferenceUri
     secretsKey2SecretUri: keyVault.outputs.secretsKey2ReferenceUri
+    smtpHost: smtpHost
+    smtpPort: empty(smtpPort) ? '587' : smtpPort
+    smtpTls: empty(smtpTls) ? 'starttls' : smtpTls
+    smtpLogin: smtpLogin
+    smtpPasswordSecretUri: keyVault.outputs.smtpCredentialReferenceUri
+    smtpFrom: smtpFrom
   }
   // The app resolves Key Vault references and reads its deployment package with the identity's roles.
   dependsOn: [

@@ -56,6 +56,25 @@ param autoUpdateSchedule string = '0 0 */6 * * *'
 @description('NCRONTAB schedule (six fields) of the catalog sync.')
 param catalogSyncSchedule string = '0 30 */12 * * *'
 
+@description('SMTP server for email notifications; empty turns email notifications off.')
+param smtpHost string = ''
+
+@description('SMTP port.')
+param smtpPort string = '587'
+
+@description('SMTP TLS mode: starttls, tls, auto or none.')
+@allowed(['starttls', 'tls', 'auto', 'none'])
+param smtpTls string = 'starttls'
+
+@description('SMTP login; empty for none.')
+param smtpLogin string = ''
+
+@description('Versionless Key Vault secret URI of the SMTP password; empty when there is none.')
+param smtpPasswordSecretUri string = ''
+
+@description('From address of notification mails; empty for installatron@<smtpHost>.')
+param smtpFrom string = ''
+
 @description('Maximum number of instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -137,6 +156,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Installatron__Key2: '@Microsoft.KeyVault(SecretUri=${apiKey2SecretUri})'
       Installatron__SecretsKey: '@Microsoft.KeyVault(SecretUri=${secretsKeySecretUri})'
       Installatron__SecretsKey2: '@Microsoft.KeyVault(SecretUri=${secretsKey2SecretUri})'
+      Installatron__SmtpHost: smtpHost
+      Installatron__SmtpPort: smtpPort
+      Installatron__SmtpTls: smtpTls
+      Installatron__SmtpLogin: smtpLogin
+      Installatron__SmtpPassword: empty(smtpPasswordSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
+      Installatron__SmtpFrom: smtpFrom
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
       INSTALLATRON_AUTOUPDATE_SCHEDULE: autoUpdateSchedule

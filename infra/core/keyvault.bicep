@@ -1,5 +1,6 @@
-// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY, and the keys that
-// encrypt remote locations' secrets at rest (the current one and the previous one during a rotation).
+// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY, the keys that
+// encrypt remote locations' secrets at rest (the current one and the previous one during a rotation), and the SMTP
+// password when there is one.
 @description('Name of the key vault (3-24 characters).')
 @minLength(3)
 @maxLength(24)
@@ -26,6 +27,10 @@ param secretsKey string
 @description('The previous secrets key during a rotation (stored as a secret).')
 @secure()
 param secretsKey2 string
+
+@description('SMTP password for email notifications (stored as a secret when not empty).')
+@secure()
+param smtpPassword string = ''
 
 @description('Name of the secret holding the primary API key.')
 param apiKeySecretName string = 'installatron-key'
@@ -99,6 +104,15 @@ resource secretsKey2Secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(smtpPassword)) {
+  parent: vault
+  name: 'installatron-smtp-password'
+  properties: {
+    value: smtpPassword
+    contentType: 'text/plain'
+  }
+}
+
 output name string = vault.name
 output resourceId string = vault.id
 output vaultUri string = vault.properties.vaultUri
@@ -107,3 +121,5 @@ output apiKeyReferenceUri string = keySecret.properties.secretUri
 output apiKey2ReferenceUri string = key2Secret.properties.secretUri
 output secretsKeyReferenceUri string = secretsKeySecret.properties.secretUri
 output secretsKey2ReferenceUri string = secretsKey2Secret.properties.secretUri
+// The SMTP password's versionless URI, or '' when no password was given (then no secret exists).
+output smtpCredentialReferenceUri string = smtpPasswordSecret.?properties.secretUri ?? ''

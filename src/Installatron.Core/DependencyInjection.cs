@@ -1,6 +1,7 @@
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
 using Installatron.Core.Catalog;
+using Installatron.Core.Outbound;
 using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
@@ -71,6 +72,9 @@ public static class DependencyInjection
         services.AddSingleton<TasksApi>();
         services.AddSingleton<OpenApiApi>();
         services.AddSingleton<CatalogApi>();
+        services.AddSingleton<WebhooksApi>();
+        services.AddInstallatronNotifications(configuration);
+        services.AddSingleton<Outbound.Webhooks.ErrcodeStatus>(ErrorStatuses.StatusOf);
         return services;
     }
 
@@ -103,5 +107,6 @@ public static class DependencyInjection
         .AddActivity<VerifyActivity>()
         .AddActivity<HealthCheckActivity>()
         .AddActivity<RevertActivity>()
-        .AddActivity<FinalizeActivity>();
+        .AddActivity<FinalizeActivity>()
+        .AddInstallatronNotifications();
 }

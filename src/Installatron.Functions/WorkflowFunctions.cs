@@ -48,7 +48,7 @@ public sealed class WorkflowFunctions
         where TActivity : TaskActivity<TInput, TOutput> =>
         context.InstanceServices.GetRequiredService<TActivity>().RunAsync(new FunctionActivityContext(name, context.InvocationId), input);
 
-    private sealed class FunctionActivityContext(string name, string invocationId) : TaskActivityContext
+    internal sealed class FunctionActivityContext(string name, string invocationId) : TaskActivityContext
     {
         public override TaskName Name { get; } = new(name);
 

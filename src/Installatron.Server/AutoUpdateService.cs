@@ -1,3 +1,4 @@
+using Installatron.Core.Outbound;
 using Installatron.Core.Workflow;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Installatron.Server;
 
 /// <summary>Installatron's automatic updates on the standalone server: a sweep every <see cref="ServerOptions.AutoUpdateMinutes"/>.</summary>
-public sealed partial class AutoUpdateService(AutoUpdater updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
+public sealed partial class AutoUpdateService(AutoUpdateSweep updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

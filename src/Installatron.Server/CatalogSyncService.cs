@@ -1,12 +1,15 @@
 using Installatron.Core.Api;
 using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
+using Installatron.Core.Outbound;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
-/// <summary>The catalog sync on the standalone server: every <see cref="ServerOptions.CatalogSyncMinutes"/> (default 720; 0 = off).</summary>
-public sealed partial class CatalogSyncService(CatalogSync sync, IOptions<ServerOptions> options, ILogger<CatalogSyncService> logger) : BackgroundService
+/// <summary>The catalog sync on the standalone server: every <see cref="ServerOptions.CatalogSyncMinutes"/> (default 720; 0 = off); what it adds is announced.</summary>
+public sealed partial class CatalogSyncService(
+    CatalogSync sync, UpdateAnnouncer announcer, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<CatalogSyncService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +24,7 @@ public sealed partial class CatalogSyncService(CatalogSync sync, IOptions<Server
         {
             try
             {
-                await sync.RunOnceAsync(stoppingToken);
+                await announcer.AfterCatalogSyncAsync(await sync.RunOnceAsync(stoppingToken), client, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -17,13 +17,19 @@ public static class ServerRoutes
         app.MapGet("/browser/{app}", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.GetAsync(r, app, ct)).WithName("GetBrowser");
         app.MapPost("/browser/{app}/versions", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.PublishAsync(r, app, ct)).WithName("PublishVersion");
         app.MapPost("/browser/{app}/recipe", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.SetRecipeAsync(r, app, ct)).WithName("SetRecipe");
-        app.MapPost("/catalog/sync", (HttpRequest r, CatalogApi api, CancellationToken ct) => api.SyncAsync(r, ct)).WithName("SyncCatalog");
+        app.MapPost("/catalog/sync", (HttpRequest r, CatalogApi api, DurableTaskClient client, CancellationToken ct) => api.SyncAsync(r, client, ct)).WithName("SyncCatalog");
         app.MapPost("/users", (HttpRequest r, UsersApi api, CancellationToken ct) => api.CreateAsync(r, ct)).WithName("CreateUser");
         app.MapGet("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.GetAsync(r, user, ct)).WithName("GetUser");
         app.MapPost("/users/{user}", (HttpRequest r, string user, UsersApi api, CancellationToken ct) => api.EditAsync(r, user, ct)).WithName("EditUser");
         app.MapGet("/tasks", (HttpRequest r, TasksApi api, DurableTaskClient client, CancellationToken ct) => api.ListAsync(r, client, ct)).WithName("ListTasks");
         app.MapGet("/tasks/{id}", (HttpRequest r, string id, TasksApi api, DurableTaskClient client, CancellationToken ct) => api.GetAsync(r, id, client, ct)).WithName("GetTask");
         app.MapGet("/openapi.json", (HttpRequest r, OpenApiApi api) => api.GetAsync(r)).WithName("GetOpenApi");
+        app.MapPost("/webhooks", (HttpRequest r, WebhooksApi api, CancellationToken ct) => api.CreateAsync(r, ct)).WithName("CreateWebhook");
+        app.MapGet("/webhooks", (HttpRequest r, WebhooksApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListWebhooks");
+        app.MapGet("/webhooks/{id}", (HttpRequest r, string id, WebhooksApi api, CancellationToken ct) => api.GetAsync(r, id, ct)).WithName("GetWebhook");
+        app.MapPost("/webhooks/{id}", (HttpRequest r, string id, WebhooksApi api, CancellationToken ct) => api.EditAsync(r, id, ct)).WithName("EditWebhook");
+        app.MapDelete("/webhooks/{id}", (HttpRequest r, string id, WebhooksApi api, CancellationToken ct) => api.DeleteAsync(r, id, ct)).WithName("DeleteWebhook");
+        app.MapGet("/webhooks/{id}/deliveries", (HttpRequest r, string id, WebhooksApi api, CancellationToken ct) => api.ListDeliveriesAsync(r, id, ct)).WithName("ListWebhookDeliveries");
 
         app.MapFallback("{*path}", (HttpRequest r, ApiGuard guard) => guard.RouteNotFoundAsync(r));
     }

@@ -5,8 +5,8 @@ using NetArchTest.Rules;
 namespace Installatron.Core.Tests;
 
 /// <summary>
-/// Layers point one way: hosts → Api → Workflow → Catalog → (Sites, Databases, Storage, Domain, Text). Checked on
-/// the compiled core (method bodies included), so a dependency cannot hide in an implementation.
+/// Layers point one way: hosts → Api → Outbound → Workflow → Catalog → (Sites, Databases, Storage, Domain, Text).
+/// Checked on the compiled core (method bodies included), so a dependency cannot hide in an implementation.
 /// </summary>
 public sealed class LayerTests
 {
@@ -16,15 +16,16 @@ public sealed class LayerTests
     public static TheoryData<string, string[]> Rules => new()
     {
         // Only the API knows HTTP, envelopes and statuses.
-        { "Workflow", ["Api", "Microsoft.AspNetCore"] },
-        { "Catalog", ["Api", "Workflow", "Microsoft.AspNetCore"] },
+        { "Outbound", ["Api", "Microsoft.AspNetCore"] },
+        { "Workflow", ["Api", "Outbound", "Microsoft.AspNetCore"] },
+        { "Catalog", ["Api", "Outbound", "Workflow", "Microsoft.AspNetCore"] },
         // The building blocks know nothing of the use cases above them.
-        { "Sites", ["Api", "Workflow", "Catalog", "Storage", "Databases", "Microsoft.AspNetCore"] },
-        { "Databases", ["Api", "Workflow", "Catalog", "Storage", "Sites", "Microsoft.AspNetCore"] },
-        { "Storage", ["Api", "Workflow", "Catalog", "Sites", "Databases", "Microsoft.AspNetCore"] },
-        { "Text", ["Api", "Workflow", "Catalog", "Storage", "Sites", "Databases", "Domain", "Microsoft.AspNetCore"] },
+        { "Sites", ["Api", "Outbound", "Workflow", "Catalog", "Storage", "Databases", "Microsoft.AspNetCore"] },
+        { "Databases", ["Api", "Outbound", "Workflow", "Catalog", "Storage", "Sites", "Microsoft.AspNetCore"] },
+        { "Storage", ["Api", "Outbound", "Workflow", "Catalog", "Sites", "Databases", "Microsoft.AspNetCore"] },
+        { "Text", ["Api", "Outbound", "Workflow", "Catalog", "Storage", "Sites", "Databases", "Domain", "Microsoft.AspNetCore"] },
         // The domain is plain records and rules: no I/O of any kind.
-        { "Domain", ["Api", "Workflow", "Catalog", "Storage", "Sites", "Databases", "Microsoft.AspNetCore", "System.Net.Http", "Azure"] },
+        { "Domain", ["Api", "Outbound", "Workflow", "Catalog", "Storage", "Sites", "Databases", "Microsoft.AspNetCore", "System.Net.Http", "Azure"] },
     };
 
     [Theory]

@@ -23,5 +23,11 @@ public static class ApiRoutes
         new("ListTasks", "GET", "tasks"),
         new("GetTask", "GET", "tasks/{id}"),
         new("GetOpenApi", "GET", "openapi.json"),
+        new("CreateWebhook", "POST", "webhooks"),
+        new("ListWebhooks", "GET", "webhooks"),
+        new("GetWebhook", "GET", "webhooks/{id}"),
+        new("EditWebhook", "POST", "webhooks/{id}"),
+        new("DeleteWebhook", "DELETE", "webhooks/{id}"),
+        new("ListWebhookDeliveries", "GET", "webhooks/{id}/deliveries"),
     ];
 }

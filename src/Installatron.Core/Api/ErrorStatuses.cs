@@ -42,6 +42,7 @@ public static class ErrorStatuses
         [ErrorCodes.CatalogSyncOff] = 409,
         [ErrorCodes.FailedDatabaseUpgrade] = 500,
         [ErrorCodes.FailedSiteConfig] = 500,
+        [ErrorCodes.WebhookNotFound] = 404,
         [ErrorCodes.FailedDatabaseHost] = 500,
         [ErrorCodes.FailedDatabaseLogin] = 500,
         [ErrorCodes.FailedDatabaseTable] = 500,

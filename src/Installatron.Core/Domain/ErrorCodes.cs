@@ -56,6 +56,7 @@ public static class ErrorCodes
     public const string CatalogSyncOff = "catalog_sync_off";
     public const string FailedDatabaseUpgrade = "failed_database_upgrade";
     public const string FailedSiteConfig = "failed_site_config";
+    public const string WebhookNotFound = "webhook_not_found";
     public const string FailedDatabaseHost = "failed_database_host";
     public const string FailedDatabaseLogin = "failed_database_login";
     public const string FailedDatabaseTable = "failed_database_table";

@@ -25,13 +25,8 @@ public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateV
         foreach (var stored in all)
         {
             var install = await view.PresentAsync(stored, cancellationToken);
-            var target = install.Autoup switch
-            {
-                "all" => install.VersionAvailable,
-                "minor" => install.VersionAvailableMinor,
-                _ => null,
-            };
-            if (target is null || install.VersionAutoupedAttempts >= MaxFailedAttempts)
+            var target = AutomaticTarget(install);
+            if (target is null)
             {
                 skipped.Add(install.Id);
                 continue;
@@ -56,4 +51,12 @@ public sealed class AutoUpdater(InstallStore installs, InstallView view, UpdateV
 
         return new AutoUpdateRun(all.Count, started, skipped);
     }
+
+    /// <summary>The version a sweep updates the (presented) install to, or <c>null</c>.</summary>
+    public static string? AutomaticTarget(Install install) => install.VersionAutoupedAttempts >= MaxFailedAttempts ? null : install.Autoup switch
+    {
+        "all" => install.VersionAvailable,
+        "minor" => install.VersionAvailableMinor,
+        _ => null,
+    };
 }

@@ -93,8 +93,25 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
     private static async Task<UpdateOutcome> FinalizeAsync(TaskOrchestrationContext context, UpdateInput input, UpdateOutcome outcome, bool siteChanged)
     {
         await context.CallActivityAsync(TaskNames.Finalize, new FinalizeInput(input, outcome, siteChanged), Retry);
+        await NotifyAsync(context, input);
         return outcome;
     }
+
+    /// <summary>The task's notifications into the outbox (the Outbound layer's activity); a failure is logged, never raised.</summary>
+    private static async Task NotifyAsync(TaskOrchestrationContext context, UpdateInput input)
+    {
+        try
+        {
+            await context.CallActivityAsync<int>(TaskNames.Notify, input, Retry);
+        }
+        catch (TaskFailedException failure)
+        {
+            LogNotifyFailed(context.CreateReplaySafeLogger<UpdateInstallOrchestrator>(), input.TaskId, failure.FailureDetails.ErrorType);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The notifications of update {TaskId} could not be queued ({ErrorType}); the update's outcome stands")]
+    private static partial void LogNotifyFailed(ILogger logger, string taskId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Update {TaskId} ended {Status} ({Errcode})")]
     private static partial void LogOutcome(ILogger logger, string taskId, string status, string? errcode);

@@ -13,6 +13,9 @@ public static class TaskNames
     public const string HealthCheck = "UpdateHealthCheck";
     public const string Revert = "UpdateRevert";
     public const string Finalize = "UpdateFinalize";
+
+    /// <summary>After finalize: the task's notifications (an activity of the Outbound layer, called by name).</summary>
+    public const string Notify = "UpdateNotify";
 }
 
 /// <summary>One step of an update: its activity's name in history, the step the task shows, the progress it starts at.</summary>

@@ -29,6 +29,7 @@ public sealed class PropertyBasedRoutesTests(ITestOutputHelper output)
         "exclude_files", "files", "tables", "notification", "link_admin", "parent", "stage", "time_created", "role", "owner",
         "suspended", "home", "vhosts", "quota_disk_bytes", "quota_inodes", "php_version", "db_server", "db_version", "from",
         "install", "offset", "limit", "branch", "upgrade_from", "requirements", "package", "application", "idempotency_key",
+        "events", "description", "enabled", "rotate_secret",
     ];
 
     [Fact]

@@ -18,10 +18,12 @@ public static class DependencyInjection
     /// <summary>Everything the product needs, for both hosts and the tests: options, storage, validation, handlers.</summary>
     public static IServiceCollection AddInstallatronCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InstallatronOptions>().Bind(configuration.GetSection(InstallatronOptions.Section));
+        services.AddOptions<InstallatronOptions>().Bind(configuration.GetSection(InstallatronOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<InstallatronOptions>, InstallatronOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<InstallatronTables>();
+        services.AddSingleton<SecretBox>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<InstallStore>();
         services.AddSingleton<CatalogStore>();
@@ -46,6 +48,7 @@ public static class DependencyInjection
         services.AddSingleton<Microsoft.DurableTask.Worker.IExceptionPropertiesProvider, StepFailureProperties>();
         services.AddSingleton<AutoUpdater>();
         services.AddSingleton<UpdateWork>();
+        services.AddSingleton<SiteAccess>();
         services.AddSingleton<PackageApplier>();
         services.AddSingleton<SiteHealth>();
         services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))

@@ -31,4 +31,53 @@ public sealed class InstallatronOptions
 
     /// <summary>Theme slugs the sync follows besides those the catalog's installs have (comma separated).</summary>
     public string CatalogSyncThemes { get; set; } = "";
+
+    /// <summary>
+    /// The key that encrypts the secrets of remote locations at rest (AES-256-GCM): 32 random bytes in base64
+    /// (<c>openssl rand -base64 32</c>). A Key Vault reference in Azure.
+    /// </summary>
+    public string SecretsKey { get; set; } = "";
+
+    /// <summary>The previous secrets key while it is being rotated: still read, never written with.</summary>
+    public string SecretsKey2 { get; set; } = "";
+
+    /// <summary>Seconds connecting to a site's SSH server (TCP, key exchange, login) may take.</summary>
+    public int SshConnectTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Seconds one SFTP request or one remote command may take.</summary>
+    public int SshOperationTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Seconds between SSH keep-alive messages on an idle connection (0: none).</summary>
+    public int SshKeepAliveSeconds { get; set; } = 30;
+}
+
+/// <summary>What the core's settings must hold, checked when a host starts; each failure names the setting.</summary>
+public sealed class InstallatronOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<InstallatronOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, InstallatronOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (setting, value) in new[] { ("Installatron__SecretsKey", options.SecretsKey), ("Installatron__SecretsKey2", options.SecretsKey2) })
+        {
+            if (Storage.SecretBox.Problem(setting, value) is { } problem)
+            {
+                failures.Add(problem);
+            }
+        }
+
+        foreach (var (setting, seconds, minimum) in new[]
+        {
+            ("Installatron__SshConnectTimeoutSeconds", options.SshConnectTimeoutSeconds, 1),
+            ("Installatron__SshOperationTimeoutSeconds", options.SshOperationTimeoutSeconds, 1),
+            ("Installatron__SshKeepAliveSeconds", options.SshKeepAliveSeconds, 0),
+        })
+        {
+            if (seconds < minimum || seconds > 86_400)
+            {
+                failures.Add($"{setting} must be a number of seconds from {minimum} to 86400; {seconds} is not.");
+            }
+        }
+
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
 }

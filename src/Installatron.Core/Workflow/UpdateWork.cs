@@ -6,10 +6,11 @@ namespace Installatron.Core.Workflow;
 
 /// <summary>
 /// What every step does around its own work: when it begins, one read of each row it needs (task, install, owner,
-/// the application's catalog versions) with the step recorded on the task in the same pass; when it ends, its
+/// the application's catalog versions and recipe) with the step recorded on the task in the same pass, and the way to
+/// its site (<see cref="UpdateState.SiteAsync"/>); when it ends, its
 /// duration and outcome (and what it wants shown) recorded on the task.
 /// </summary>
-public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore users, CatalogStore catalog, RecipeBook recipes, TimeProvider time)
+public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore users, CatalogStore catalog, RecipeBook recipes, SiteAccess access, TimeProvider time)
 {
     /// <summary>Records <paramref name="step"/> as running and loads the update's state.</summary>
     public async Task<UpdateState> BeginAsync(UpdateInput input, UpdateStep step, CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore
         var versions = await catalog.ListVersionsAsync(install.Value.Application, cancellationToken);
         var target = task.Value.VersionTo == UpdatePolicy.CurrentVersion ? null : versions.FirstOrDefault(v => v.Version == task.Value.VersionTo);
         var installed = versions.FirstOrDefault(v => v.Version == task.Value.VersionFrom);
-        return new UpdateState(task, install, owner, target, installed, await recipes.ForAsync(install.Value.Application, cancellationToken));
+        return new UpdateState(task, install, owner, target, installed, await recipes.ForAsync(install.Value.Application, cancellationToken)) { Access = access };
     }
 
     /// <summary>Records how a step ended, with <paramref name="show"/>'s changes (what the step found, for <c>GET /tasks</c>).</summary>

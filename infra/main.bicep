@@ -1,5 +1,5 @@
 // Installatron.Functions: Flex Consumption function app (dotnet-isolated 10.0, Durable Functions on Azure Storage),
-// identity-based storage, Key Vault-held API keys and Entra-authenticated Application Insights. Deployed by `azd up`.
+// identity-based storage, Key Vault-held API keys and secrets key and Entra-authenticated Application Insights. Deployed by `azd up`.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -22,6 +22,13 @@ param apiKey string
 @description('Secondary API key, so keys can be rotated without downtime (azd env set INSTALLATRON_API_KEY2 ...).')
 param apiKey2 string
 
+@secure()
+@description('Key that encrypts remote locations\' secrets at rest: 32 random bytes in base64 (azd env set INSTALLATRON_SECRETS_KEY "$(openssl rand -base64 32)").')
+param secretsKey string
+
+@secure()
+@description('The previous secrets key while one is rotated, else another random key (azd env set INSTALLATRON_SECRETS_KEY2 ...).')
+param secretsKey2 string
 @description('SMTP server for email notifications (azd env set INSTALLATRON_SMTP_HOST ...); empty turns email off.')
 param smtpHost string = ''
 
@@ -97,6 +104,8 @@ module keyVault 'core/keyvault.bicep' = {
     tags: tags
     apiKey: apiKey
     apiKey2: apiKey2
+    secretsKey: secretsKey
+    secretsKey2: secretsKey2
     smtpPassword: smtpPassword
   }
 }
@@ -132,6 +141,8 @@ module api 'app/api.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     apiKeySecretUri: keyVault.outputs.apiKeyReferenceUri
     apiKey2SecretUri: keyVault.outputs.apiKey2ReferenceUri
+    secretsKeySecretUri: keyVault.outputs.secretsKeyReferenceUri
+    secretsKey2SecretUri: keyVault.outputs.secretsKey2ReferenceUri
     smtpHost: smtpHost
     smtpPort: empty(smtpPort) ? '587' : smtpPort
     smtpTls: empty(smtpTls) ? 'starttls' : smtpTls

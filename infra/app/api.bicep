@@ -44,6 +44,12 @@ param apiKeySecretUri string
 @description('Versionless Key Vault secret URI of the secondary API key.')
 param apiKey2SecretUri string
 
+@description('Versionless Key Vault secret URI of the key that encrypts remote locations\' secrets.')
+param secretsKeySecretUri string
+
+@description('Versionless Key Vault secret URI of the previous secrets key (rotation).')
+param secretsKey2SecretUri string
+
 @description('NCRONTAB schedule (six fields) of the automatic-update sweep.')
 param autoUpdateSchedule string = '0 0 */6 * * *'
 
@@ -148,6 +154,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
       Installatron__Key: '@Microsoft.KeyVault(SecretUri=${apiKeySecretUri})'
       Installatron__Key2: '@Microsoft.KeyVault(SecretUri=${apiKey2SecretUri})'
+      Installatron__SecretsKey: '@Microsoft.KeyVault(SecretUri=${secretsKeySecretUri})'
+      Installatron__SecretsKey2: '@Microsoft.KeyVault(SecretUri=${secretsKey2SecretUri})'
       Installatron__SmtpHost: smtpHost
       Installatron__SmtpPort: smtpPort
       Installatron__SmtpTls: smtpTls

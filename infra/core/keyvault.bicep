@@ -1,4 +1,5 @@
-// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY, and the SMTP
+// Key Vault (RBAC authorization, soft delete) holding the two API keys callers may send as X-API-KEY, the keys that
+// encrypt remote locations' secrets at rest (the current one and the previous one during a rotation), and the SMTP
 // password when there is one.
 @description('Name of the key vault (3-24 characters).')
 @minLength(3)
@@ -19,6 +20,14 @@ param apiKey string
 @secure()
 param apiKey2 string
 
+@description('Key that encrypts remote locations\' secrets (32 random bytes in base64; stored as a secret).')
+@secure()
+param secretsKey string
+
+@description('The previous secrets key during a rotation (stored as a secret).')
+@secure()
+param secretsKey2 string
+
 @description('SMTP password for email notifications (stored as a secret when not empty).')
 @secure()
 param smtpPassword string = ''
@@ -28,6 +37,12 @@ param apiKeySecretName string = 'installatron-key'
 
 @description('Name of the secret holding the secondary API key.')
 param apiKey2SecretName string = 'installatron-key2'
+
+@description('Name of the secret holding the secrets key.')
+param secretsKeySecretName string = 'installatron-secrets-key'
+
+@description('Name of the secret holding the previous secrets key.')
+param secretsKey2SecretName string = 'installatron-secrets-key2'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -71,6 +86,24 @@ resource key2Secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource secretsKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: secretsKeySecretName
+  properties: {
+    value: secretsKey
+    contentType: 'text/plain'
+  }
+}
+
+resource secretsKey2Secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: secretsKey2SecretName
+  properties: {
+    value: secretsKey2
+    contentType: 'text/plain'
+  }
+}
+
 resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(smtpPassword)) {
   parent: vault
   name: 'installatron-smtp-password'
@@ -86,5 +119,7 @@ output vaultUri string = vault.properties.vaultUri
 // Versionless URIs: a Key Vault reference follows the latest version, so rotating a key needs no redeploy.
 output apiKeyReferenceUri string = keySecret.properties.secretUri
 output apiKey2ReferenceUri string = key2Secret.properties.secretUri
+output secretsKeyReferenceUri string = secretsKeySecret.properties.secretUri
+output secretsKey2ReferenceUri string = secretsKey2Secret.properties.secretUri
 // The SMTP password's versionless URI, or '' when no password was given (then no secret exists).
 output smtpCredentialReferenceUri string = smtpPasswordSecret.?properties.secretUri ?? ''

@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<InstallatronTables>();
+        services.AddSingleton<SecretBox>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<InstallStore>();
         services.AddSingleton<CatalogStore>();
@@ -53,6 +54,7 @@ public static class DependencyInjection
         services.AddSingleton<AutoUpdater>();
         services.AddSingleton<RolloutControl>();
         services.AddSingleton<UpdateWork>();
+        services.AddSingleton<SiteAccess>();
         services.AddSingleton<PackageApplier>();
         services.AddSingleton<SiteHealth>();
         services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))

@@ -56,6 +56,24 @@ public sealed class InstallatronOptions
     /// <summary>Installs the sweep reads per page (one activity each; at most 1,000, the table service's page).</summary>
     public int SweepPageSize { get; set; } = 1000;
 
+    /// <summary>
+    /// The key that encrypts the secrets of remote locations at rest (AES-256-GCM): 32 random bytes in base64
+    /// (<c>openssl rand -base64 32</c>). A Key Vault reference in Azure.
+    /// </summary>
+    public string SecretsKey { get; set; } = "";
+
+    /// <summary>The previous secrets key while it is being rotated: still read, never written with.</summary>
+    public string SecretsKey2 { get; set; } = "";
+
+    /// <summary>Seconds connecting to a site's SSH server (TCP, key exchange, login) may take.</summary>
+    public int SshConnectTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Seconds one SFTP request or one remote command may take.</summary>
+    public int SshOperationTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Seconds between SSH keep-alive messages on an idle connection (0: none).</summary>
+    public int SshKeepAliveSeconds { get; set; } = 30;
+
     public RolloutSettings RolloutSettings => new(
         RolloutCanaryPercent, RolloutCanaryMinimum, RolloutFailurePercent, RolloutHealthRevertLimit, RolloutMaxConcurrent, RolloutMaxPerServer);
 }
@@ -66,6 +84,14 @@ public sealed class InstallatronOptionsValidator : IValidateOptions<Installatron
     public ValidateOptionsResult Validate(string? name, InstallatronOptions options)
     {
         var failures = new List<string>();
+        foreach (var (setting, value) in new[] { ("Installatron__SecretsKey", options.SecretsKey), ("Installatron__SecretsKey2", options.SecretsKey2) })
+        {
+            if (Storage.SecretBox.Problem(setting, value) is { } problem)
+            {
+                failures.Add(problem);
+            }
+        }
+
         foreach (var (setting, value, min, max) in new[]
         {
             ("RolloutCanaryPercent", options.RolloutCanaryPercent, 1, 100),
@@ -79,7 +105,20 @@ public sealed class InstallatronOptionsValidator : IValidateOptions<Installatron
         {
             if (value < min || value > max)
             {
-                failures.Add($"Installatron:{setting} must be a whole number from {min} to {max}; {value} is not.");
+                failures.Add($"Installatron__{setting} must be a whole number from {min} to {max}; {value} is not.");
+            }
+        }
+
+        foreach (var (setting, seconds, minimum) in new[]
+        {
+            ("Installatron__SshConnectTimeoutSeconds", options.SshConnectTimeoutSeconds, 1),
+            ("Installatron__SshOperationTimeoutSeconds", options.SshOperationTimeoutSeconds, 1),
+            ("Installatron__SshKeepAliveSeconds", options.SshKeepAliveSeconds, 0),
+        })
+        {
+            if (seconds < minimum || seconds > 86_400)
+            {
+                failures.Add($"{setting} must be a number of seconds from {minimum} to 86400; {seconds} is not.");
             }
         }
 

@@ -52,6 +52,11 @@ public static class InstallatronServer
                 keys["Key"] = DevelopmentKey.LoadOrCreate(options.DataPath);
             }
 
+            if (string.IsNullOrEmpty(keys["SecretsKey"]) && string.IsNullOrEmpty(keys["SecretsKey2"]))
+            {
+                keys["SecretsKey"] = DevelopmentKey.LoadOrCreateSecretsKey(options.DataPath);
+            }
+
             builder.Services.AddOptions<ServerOptions>()
                 .Bind(configuration.GetSection(ServerOptions.Section))
                 .PostConfigure(ServerOptions.ApplyDefaults)

@@ -68,9 +68,26 @@ public sealed class RolloutRulesTests
         typeof(InstallatronOptions).GetProperty(setting)!.SetValue(options, value);
         var result = new InstallatronOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
-        Assert.Contains($"Installatron:{setting} must be a whole number", result.FailureMessage);
+        Assert.Contains($"Installatron__{setting} must be a whole number", result.FailureMessage);
     }
 
     [Fact]
     public void OptionsValidator_Defaults_Pass() => Assert.True(new InstallatronOptionsValidator().Validate(null, new InstallatronOptions()).Succeeded);
+
+    [Fact]
+    public void HostingServerKey_LocalAndRemoteAccounts_OneKeyPerHost()
+    {
+        var local = new HostingUser { User = "alice" };
+        RemoteLocation On(string host, int port, string login) => new() { Host = host, Port = port, Login = login, HostKey = "SHA256:" + new string('A', 43) };
+
+        Assert.Equal(HostingServers.Local, HostingServers.KeyOf(local));
+        Assert.Equal("ssh~web1.example.com", HostingServers.KeyOf(local with { Remote = On("Web1.Example.com", 22, "alice") }));
+        // Another login and port on the same server: the same limit.
+        Assert.Equal(
+            HostingServers.KeyOf(local with { Remote = On("web1.example.com", 22, "alice") }),
+            HostingServers.KeyOf(local with { User = "bob", Remote = On("web1.example.com", 2222, "bob") }));
+        Assert.NotEqual(
+            HostingServers.KeyOf(local with { Remote = On("web1.example.com", 22, "alice") }),
+            HostingServers.KeyOf(local with { Remote = On("web2.example.com", 22, "alice") }));
+    }
 }

@@ -20,13 +20,13 @@ namespace Installatron.Integration.Tests;
 [Collection(MariaDbCollection.Name)]
 public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper output)
 {
+    internal const string RemovedFile = "wp-links-opml.php";
+    internal const string AddedFile = "wp-includes/installatron-6-1-10.php";
+    internal const string NewBundledTheme = "wp-content/themes/installatron-bundled";
+    internal const string DeletedBundledPlugin = "wp-content/plugins/hello-dolly";
+    internal const string DbVersion = "53496";
+    internal const string NextDbVersion = "53497";
     private const string Org = "wordpress/";
-    private const string RemovedFile = "wp-links-opml.php";
-    private const string AddedFile = "wp-includes/installatron-6-1-10.php";
-    private const string NewBundledTheme = "wp-content/themes/installatron-bundled";
-    private const string DeletedBundledPlugin = "wp-content/plugins/hello-dolly";
-    private const string DbVersion = "53496";
-    private const string NextDbVersion = "53497";
 
     [Fact]
     public async Task Update_FromWordPressOrgLayouts_SiteReportsTheNewVersionsAndHoldsNoWordPressFolder()
@@ -181,7 +181,7 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
     /// wordpress.org ships them, rooted at <c>wordpress/</c> with wp-content's bundled plugins and themes (and a
     /// bundled plugin this site's owner deleted); newer akismet and twentytwentythree zips rooted at their folders.
     /// </summary>
-    private static async Task PublishReleasesAsync(WorkflowHarness harness, LiveWordPress wordpress)
+    internal static async Task PublishReleasesAsync(WorkflowHarness harness, LiveWordPress wordpress)
     {
         var deletedPlugin = $"{DeletedBundledPlugin}/hello.php";
         const string helloDolly = "<?php\n/*\nPlugin Name: Hello Dolly\nVersion: 1.7.2\n*/\n";
@@ -204,7 +204,7 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
     }
 
     /// <summary>A "6.1.11" in wordpress.org's layout whose database schema is one step on, with one file broken.</summary>
-    private static Task PublishBroken6111Async(WorkflowHarness harness, LiveWordPress wordpress, string file, string content) =>
+    internal static Task PublishBroken6111Async(WorkflowHarness harness, LiveWordPress wordpress, string file, string content) =>
         harness.PublishAsync(Applications.WordPress, "6.1.11", wordpress.CorePackage("wordpress-6.1.11", new Dictionary<string, string?>
         {
             ["wp-includes/version.php"] = VersionFile("6.1.11", NextDbVersion),
@@ -213,22 +213,27 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
 
     /// <summary>
     /// The releases published (<see cref="PublishReleasesAsync"/>), then the live site imported as an install of a
-    /// user of its own from its path and URL alone: everything else is read from the site.
+    /// user of its own from its path and URL alone: everything else is read from the site. A remote site is imported
+    /// for <paramref name="remoteUser"/>, at <paramref name="remotePath"/> (its path on that account's server).
     /// </summary>
-    private static async Task<Install> ImportAsync(WorkflowHarness harness, LiveWordPress wordpress)
+    internal static async Task<Install> ImportAsync(WorkflowHarness harness, LiveWordPress wordpress, string? remoteUser = null, string? remotePath = null)
     {
         await PublishReleasesAsync(harness, wordpress);
         // Switch akismet on, as its admin would: the import must read that from the site's database.
         await TestSql.ExecuteAsync(wordpress.Database,
             "UPDATE wp_options SET option_value = 'a:1:{i:0;s:19:\"akismet/akismet.php\";}' WHERE option_name = 'active_plugins'");
-        var user = "live" + Guid.NewGuid().ToString("N")[..8];
-        await harness.Services.GetRequiredService<UserStore>().AddAsync(new HostingUser
+        var user = remoteUser ?? "live" + Guid.NewGuid().ToString("N")[..8];
+        if (remoteUser is null)
         {
-            User = user, Home = wordpress.Root, Vhosts = ["127.0.0.1"], PhpVersion = "8.2", DbServer = DbServers.MariaDb, DbVersion = "10.11",
-        }, CancellationToken.None);
+            await harness.Services.GetRequiredService<UserStore>().AddAsync(new HostingUser
+            {
+                User = user, Home = wordpress.Root, Vhosts = ["127.0.0.1"], PhpVersion = "8.2", DbServer = DbServers.MariaDb, DbVersion = "10.11",
+            }, CancellationToken.None);
+        }
+
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["user"] = user, ["application"] = "wordpress", ["path"] = wordpress.SitePath, ["url"] = wordpress.Url,
+            ["user"] = user, ["application"] = "wordpress", ["path"] = remotePath ?? wordpress.SitePath, ["url"] = wordpress.Url,
         });
 
         var imported = await harness.ImportAsync(body);

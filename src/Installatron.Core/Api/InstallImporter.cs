@@ -1,6 +1,7 @@
 using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 using Installatron.Core.Text;
 using Installatron.Core.Workflow;
@@ -10,9 +11,10 @@ namespace Installatron.Core.Api;
 /// <summary>
 /// Registers an application that is already installed (its files on disk at <c>path</c>) as an install of a user,
 /// with the seed's fields; what is not given is read from the site (<see cref="SiteFactsReader"/>). Every value is
-/// checked before anything is stored.
+/// checked before anything is stored. The site is read where it lives: on this machine, or over one SSH connection to
+/// the account's remote location (its database through that connection).
 /// </summary>
-public sealed class InstallImporter(InstallAccess access, InstallStore installs, CatalogStore catalog, RecipeBook recipes, TimeProvider time)
+public sealed class InstallImporter(InstallAccess access, InstallStore installs, CatalogStore catalog, RecipeBook recipes, SiteAccess sites, TimeProvider time)
 {
     private static readonly IReadOnlyList<string> Parameters =
     [
@@ -46,11 +48,27 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
                 $"The application '{application}' is not in the catalog; publish a version of it first.");
         }
 
-        var (path, site) = SitePath(fields.RequiredString("path"), owner);
+        var path = FullPath(fields.RequiredString("path"));
         var url = SiteUrl(fields.RequiredString("url"), owner);
+        await using var connection = await sites.OpenForRequestAsync(owner, cancellationToken);
+        try
+        {
+            return await ImportAsync(fields, connection, id, application, path, url, cancellationToken);
+        }
+        catch (Exception e) when (SiteFailures.AsRefusal(e) is { } refusal)
+        {
+            throw refusal;
+        }
+    }
+
+    private async Task<Install> ImportAsync(
+        RequestFields fields, SiteConnection connection, string id, string application, string path, string url, CancellationToken cancellationToken)
+    {
+        var owner = connection.Owner;
+        var site = SiteRoot(connection, path);
         foreach (var existing in await installs.ListAsync(owner.User, cancellationToken))
         {
-            if (string.Equals(existing.Path, path, StringComparison.Ordinal) || string.Equals(SitePaths.RealPath(existing.Path), site, StringComparison.Ordinal))
+            if (string.Equals(existing.Path, path, StringComparison.Ordinal) || string.Equals(connection.Files.RealPath(existing.Path), site, StringComparison.Ordinal))
             {
                 throw new Refusal(ErrorCodes.InstallExists, "path", $"The install {existing.Id} already lives at {path}.");
             }
@@ -58,7 +76,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
 
         // What is not given is read from the site itself (version, database settings, tables).
         var recipe = await recipes.ForAsync(application, cancellationToken);
-        var facts = await SiteFactsReader.ReadAsync(fields, application, recipe, site, SitePaths.RealPath(owner.Home), cancellationToken);
+        var facts = await SiteFactsReader.ReadAsync(fields, application, recipe, connection, site, connection.Account().Home, cancellationToken);
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var install = new Install
@@ -91,7 +109,7 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             AutoupThemes = fields.Enum("autoup_themes", AutoupItems, "all"),
             Bkloc = fields.String("bkloc") ?? "local",
             ExcludeFiles = RelativePaths(fields, "exclude_files") ?? [],
-            Files = RelativePaths(fields, "files") ?? TopLevelEntries(site),
+            Files = RelativePaths(fields, "files") ?? TopLevelEntries(connection, site),
             Tables = facts.Tables,
             Notification = NotificationField(fields),
             LinkAdmin = fields.String("link_admin") ?? recipe.LinkAdmin,
@@ -106,11 +124,11 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         if (recipe.Components.Count > 0 && (!fields.Has("plugins") || !fields.Has("themes")))
         {
             // Not given: read from the site itself (files, and its database for what is switched on).
-            var activation = await SiteInventory.ReadActivationAsync(recipe, install, cancellationToken);
+            var activation = await SiteInventory.ReadActivationAsync(recipe, connection, install, cancellationToken);
             install = install with
             {
-                Plugins = fields.Has("plugins") ? install.Plugins : SiteInventory.RefreshPlugins(recipe, site, [], activation),
-                Themes = fields.Has("themes") ? install.Themes : SiteInventory.RefreshThemes(recipe, site, [], activation),
+                Plugins = fields.Has("plugins") ? install.Plugins : await SiteInventory.RefreshPluginsAsync(recipe, connection.Files, site, [], activation, cancellationToken),
+                Themes = fields.Has("themes") ? install.Themes : await SiteInventory.RefreshThemesAsync(recipe, connection.Files, site, [], activation, cancellationToken),
             };
         }
 
@@ -118,11 +136,8 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         return install;
     }
 
-    /// <summary>
-    /// The path as given (full, without a trailing separator) and its real path on disk, which must lie inside the
-    /// owner's home once every symbolic link is followed: a link in one account's home cannot import another's site.
-    /// </summary>
-    private static (string Path, string RealPath) SitePath(string path, HostingUser owner)
+    /// <summary>The path as given, full and without a trailing separator.</summary>
+    private static string FullPath(string path)
     {
         if (UnsafeText.Describe(path) is { } problem)
         {
@@ -134,24 +149,32 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
             throw RequestFields.Invalid("path", "must be an absolute path without '..'");
         }
 
-        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        return System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// The real path of the site where it lives, which must lie inside the owner's home once every symbolic link is
+    /// followed (a link in one account's home cannot import another's site) and under the account's allowed paths.
+    /// </summary>
+    private static string SiteRoot(SiteConnection connection, string path)
+    {
         string real;
         try
         {
-            real = AccountFolder.Open(owner.Home).Resolve(full, "The path");
+            real = connection.SiteRoot(path, "The path");
         }
-        catch (UnsafePathException e)
+        catch (Refusal refusal)
         {
-            throw new Refusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
+            throw new Refusal(refusal.Errcode, "path", refusal.Message);
         }
 
-        if (!Directory.Exists(real))
+        if (!connection.Files.DirectoryExists(real))
         {
             throw new Refusal(ErrorCodes.FailedFilesystemDirectory, "path",
-                $"The folder {full} does not exist: the application's files have been deleted or moved.");
+                $"The folder {connection.Describe(path)} does not exist: the application's files have been deleted or moved.");
         }
 
-        return (full, real);
+        return real;
     }
 
     private static string SiteUrl(string url, HostingUser owner)
@@ -186,8 +209,8 @@ public sealed class InstallImporter(InstallAccess access, InstallStore installs,
         return list;
     }
 
-    private static IReadOnlyList<string> TopLevelEntries(string path) =>
-        Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+    private static IReadOnlyList<string> TopLevelEntries(SiteConnection connection, string path) =>
+        connection.Files.List(path).Select(e => e.Name).Order(StringComparer.Ordinal).ToList();
 
     private static IReadOnlyList<string> NotificationField(RequestFields fields)
     {

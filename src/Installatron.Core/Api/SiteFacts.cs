@@ -2,6 +2,7 @@ using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Sites.Access;
+using Installatron.Core.Workflow;
 
 namespace Installatron.Core.Api;
 
@@ -24,12 +25,13 @@ public static class SiteFactsReader
 
     private static readonly string[] DbTypes = ["", MySql, "pgsql"];
 
+    /// <param name="site">Where the site lives (its files, and its database as its server reaches it).</param>
     /// <param name="allowedRoot">The folder the site's files may lead to through links (the account's home).</param>
     public static async Task<SiteFacts> ReadAsync(
-        RequestFields fields, string application, ApplicationRecipe recipe, string path, string allowedRoot, CancellationToken cancellationToken)
+        RequestFields fields, string application, ApplicationRecipe recipe, SiteConnection site, string path, string allowedRoot, CancellationToken cancellationToken)
     {
         var version = recipe.Version is { } source
-            ? SiteVersion(fields.String("version"), recipe.Name.Length > 0 ? recipe.Name : application, source, path, allowedRoot)
+            ? await SiteVersionAsync(fields.String("version"), recipe.Name.Length > 0 ? recipe.Name : application, source, site.Files, path, allowedRoot, cancellationToken)
             : fields.RequiredString("version");
         if (!AppVersion.TryParse(version, out _))
         {
@@ -43,7 +45,7 @@ public static class SiteFactsReader
                 fields.String("db_pass") ?? "", fields.String("db_prefix") ?? "", fields.StringList("tables") ?? []);
         }
 
-        var config = DatabaseFields.All(fields.Has) ? null : Config(path, configRecipe, allowedRoot);
+        var config = DatabaseFields.All(fields.Has) ? null : await ConfigAsync(site.Files, path, configRecipe, allowedRoot, cancellationToken);
         string Setting(string field) => fields.String(field) ?? FromConfig(config!, field, NameOf(configRecipe, field));
 
         var dbName = Setting("db_name");
@@ -60,27 +62,28 @@ public static class SiteFactsReader
         }
 
         var tables = fields.StringList("tables")
-            ?? await TablesAsync(InstallDatabase.ConnectionOf(dbHost, dbName, dbUser, dbPass), prefix, cancellationToken);
+            ?? await TablesAsync(site, InstallDatabase.ConnectionOf(dbHost, dbName, dbUser, dbPass), prefix, cancellationToken);
         return new SiteFacts(version, dbType, dbHost, dbName, dbUser, dbPass, prefix, tables);
     }
 
     /// <summary>The version the site's files report; a given version must agree with them.</summary>
-    private static string SiteVersion(string? given, string application, VersionSource source, string path, string allowedRoot)
+    private static async Task<string> SiteVersionAsync(
+        string? given, string application, VersionSource source, ISiteFileSystem files, string path, string allowedRoot, CancellationToken cancellationToken)
     {
         FoundVersion? found;
         try
         {
-            found = ApplicationFiles.ReadVersionAsync(LocalSiteFileSystem.Instance, path, source, allowedRoot, CancellationToken.None).GetAwaiter().GetResult();
+            found = await ApplicationFiles.ReadVersionAsync(files, path, source, allowedRoot, cancellationToken);
         }
         catch (UnsafePathException e)
         {
             throw new Refusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
         }
-        catch (SiteFilesException e) when (given is null)
+        catch (SiteFilesException e) when (given is null && !SiteFailures.IsTransient(e))
         {
             throw new Refusal(ErrorCodes.FailedSiteConfig, "version", $"The version cannot be read from the site: {e.Message} Pass version.");
         }
-        catch (SiteFilesException)
+        catch (SiteFilesException e) when (!SiteFailures.IsTransient(e))
         {
             found = null;
         }
@@ -88,31 +91,31 @@ public static class SiteFactsReader
         if (given is null)
         {
             return found?.Version ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "version",
-                $"The site at {path} has no {source.File}, so its version cannot be read; pass version.");
+                $"The site at {files.Describe(path)} has no {source.File}, so its version cannot be read; pass version.");
         }
 
         if (found is not null && !(AppVersion.TryParse(given, out var asked) && AppVersion.TryParse(found.Version, out var actual) && asked.Equals(actual)))
         {
             throw new Refusal(ErrorCodes.InvalidArgumentVersion, "version",
-                $"The site at {path} is {application} {found.Version} (its {source.File} says so), not {given}.");
+                $"The site at {files.Describe(path)} is {application} {found.Version} (its {source.File} says so), not {given}.");
         }
 
         return given;
     }
 
-    private static SiteConfig Config(string path, ConfigRecipe recipe, string allowedRoot)
+    private static async Task<SiteConfig> ConfigAsync(ISiteFileSystem files, string path, ConfigRecipe recipe, string allowedRoot, CancellationToken cancellationToken)
     {
         try
         {
-            return ApplicationFiles.ReadConfigAsync(LocalSiteFileSystem.Instance, path, recipe, allowedRoot, CancellationToken.None).GetAwaiter().GetResult()
+            return await ApplicationFiles.ReadConfigAsync(files, path, recipe, allowedRoot, cancellationToken)
                 ?? throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name",
-                    $"The site at {path} has no {recipe.File}{(recipe.AlsoInParent ? " (nor the folder above it)" : "")}; pass db_name, db_user, db_pass, db_host and db_prefix.");
+                    $"The site at {files.Describe(path)} has no {recipe.File}{(recipe.AlsoInParent ? " (nor the folder above it)" : "")}; pass db_name, db_user, db_pass, db_host and db_prefix.");
         }
         catch (UnsafePathException e)
         {
             throw new Refusal(ErrorCodes.FailedFilesystemPermission, "path", e.Message);
         }
-        catch (SiteFilesException e)
+        catch (SiteFilesException e) when (!SiteFailures.IsTransient(e))
         {
             throw new Refusal(ErrorCodes.FailedSiteConfig, "db_name", $"{recipe.File} cannot be read: {e.Message}");
         }
@@ -132,11 +135,12 @@ public static class SiteFactsReader
             $"{name} in {config.Path} (line {value.Line}) cannot be read without running PHP: it {value.Problem}; pass {field}."),
     };
 
-    private static async Task<IReadOnlyList<string>> TablesAsync(DatabaseConnection database, string prefix, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> TablesAsync(SiteConnection site, DatabaseConnection database, string prefix, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> tables;
         try
         {
+            database = await site.DatabaseAsync(database, cancellationToken);
             tables = await new MySqlDatabase(database).ListTablesAsync(prefix, cancellationToken);
         }
         catch (DatabaseException e)

@@ -45,11 +45,16 @@ public sealed class UpdateAnswers(TaskStore tasks, InstallStore installs, Instal
             : ApiResult.Success(task, $"This Idempotency-Key already belongs to task {taskId}; GET /tasks/{taskId}.\n", 202);
     }
 
-    /// <summary><c>dryrun=all</c>: the install as always, plus <c>core_integrity</c> (null when no checksums are known).</summary>
+    /// <summary>
+    /// <c>dryrun=all</c>: the install as always, plus <c>core_integrity</c> (null when no checksums are known) and
+    /// <c>connections</c>, each connection the dry run proved (the site's server: connected, host key, login, shell;
+    /// its folder: readable and writable; the backup location; the database; the package).
+    /// </summary>
     public async Task<ApiResult> DryRunAsync(DryRunReport report, CancellationToken cancellationToken)
     {
         var data = JsonSerializer.SerializeToNode(await view.PresentAsync(report.Install, cancellationToken), ApiJson.Options)!.AsObject();
         data["core_integrity"] = JsonSerializer.SerializeToNode(report.CoreIntegrity, ApiJson.Options);
+        data["connections"] = JsonSerializer.SerializeToNode(report.Connections, ApiJson.Options);
         return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, data,
             "The dry run is complete: every check passed and every connection works; nothing was changed.\n");
     }

@@ -12,15 +12,27 @@ public sealed record DatabaseConnection(string Host, int Port, string Name, stri
 {
     public const int DefaultPort = 3306;
 
+    /// <summary>How messages name the server when it is reached through a tunnel (the endpoint as the site sees it, and where).</summary>
+    public string? Label { get; init; }
+
     /// <summary>Where the server is, for messages: a socket path or <c>host:port</c>; never a credential.</summary>
     public string Endpoint
     {
         get
         {
+            if (Label is not null)
+            {
+                return Label;
+            }
+
             var (server, port, socket) = Resolve();
             return socket ? server : $"{server}:{port}";
         }
     }
+
+    /// <summary>The same database reached at <paramref name="host"/>:<paramref name="port"/> (a forwarded port), named <paramref name="label"/> in messages.</summary>
+    public DatabaseConnection Through(string host, int port, string label) =>
+        this with { Host = host, Port = port, Socket = null, Label = label };
 
     public override string ToString() => $"{Endpoint}/{Name}";
 

@@ -37,6 +37,15 @@ public sealed record HostingUser
 
     public string DbVersion { get; init; } = "";
 
+    /// <summary>The server the account's files are on, when not this machine's; <see cref="Home"/> and install paths are then that server's.</summary>
+    public RemoteLocation? Remote { get; init; }
+
+    /// <summary>
+    /// Installatron's "path on demand" policy: when not empty, an install's folder must lie under one of these absolute
+    /// paths (once every link is followed), else <c>failed_filesystem_ondemand</c>.
+    /// </summary>
+    public IReadOnlyList<string> AllowedPaths { get; init; } = [];
+
     public long TimeCreated { get; init; }
 
     public long TimeUpdated { get; init; }

@@ -96,12 +96,16 @@ public static class MemberStates
 }
 
 /// <summary>
-/// Where an install's site is served from, the key of the per-server concurrency limit. Local sites are all on this
-/// host; sites of accounts with a remote location will key by that location's host when accounts carry one.
+/// Where an install's site is served from, the key of the per-server concurrency limit: every local site is on this
+/// host (<see cref="Local"/>); the site of an account with a remote location is on that location's host, whatever the
+/// port or login (two accounts on one SSH server share its limit). The host is a host name or an IP address, checked
+/// when the account was saved, so the key is a valid table row key.
 /// </summary>
 public static class HostingServers
 {
     public const string Local = "local";
 
-    public static string KeyOf(HostingUser owner) => Local;
+    public static string KeyOf(HostingUser owner) => owner.Remote is { } remote
+        ? "ssh~" + remote.Host.ToLowerInvariant()
+        : Local;
 }

@@ -56,7 +56,8 @@ internal static class BundledFolders
     /// leaves half a folder that a rerun would take for the site's own.
     /// </summary>
     public static async Task AddAsync(
-        SiteWriter writer, string folder, IReadOnlyList<PackageEntry> entries, IReadOnlyList<StagedFile> staged, CancellationToken cancellationToken)
+        SiteWriter writer, string folder, IReadOnlyList<PackageEntry> entries, IReadOnlyList<StagedFile> staged,
+        Func<IReadOnlyList<StagedFile>, CancellationToken, Task> stage, CancellationToken cancellationToken)
     {
         var slash = folder.LastIndexOf('/');
         var temporary = $"{folder[..slash]}/{AddingPrefix}{folder[(slash + 1)..]}";
@@ -68,7 +69,7 @@ internal static class BundledFolders
             writer.EnsureDirectory(Rename(directory.Path), directory.Mode | FileModes.OwnerAll, replaceLink: true, makeWritable: false);
         }
 
-        await PackageApplier.CopyIntoSiteAsync(writer, staged.Select(file => file with { Path = Rename(file.Path) }).ToList(), cancellationToken);
+        await PackageApplier.CopyIntoSiteAsync(writer, staged.Select(file => file with { Path = Rename(file.Path) }).ToList(), stage, cancellationToken);
         foreach (var directory in entries.Where(e => e.IsDirectory && SitePaths.IsSameOrUnder(e.Path, folder)))
         {
             writer.SetDirectoryMode(Rename(directory.Path), directory.Mode);

@@ -49,17 +49,18 @@ public sealed class PackageApplier(TimeProvider time)
         var core = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
         var shipped = package.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var obsolete = old?.Entries.Where(e => !shipped.Contains(e.Path) && !rules.IsPreserved(e.Path)).ToList() ?? [];
-        var writer = new SiteWriter(files, root);
+        var writer = await SiteWriter.OpenAsync(files, root, cancellationToken);
         CheckBeforeWriting(writer, rules, core, obsolete);
         var adding = BundledFolders.MissingFrom(writer, BundledFolders.NewSince(rules, package, old));
         var addingEntries = package.Entries.Where(e => adding.Any(folder => SitePaths.IsSameOrUnder(e.Path, folder))).ToList();
         staging.EnsureUsable();
+        var staged = await staging.DigestAsync(package, core.Concat(addingEntries), cancellationToken);
+        Task Stage(IReadOnlyList<StagedFile> files, CancellationToken ct) => staging.StageAsync(package, files, ct);
 
         await MaintenanceMarker.WriteAsync(writer, rules, time, cancellationToken);
         try
         {
             await staging.ResetAsync(cancellationToken);
-            var staged = await staging.StageAsync(package, core.Concat(addingEntries), cancellationToken);
             var stagedAdding = staged.Where(f => adding.Any(folder => SitePaths.IsSameOrUnder(f.Path, folder))).ToList();
             staged = staged.Where(f => !rules.IsPreserved(f.Path)).ToList();
 
@@ -68,7 +69,7 @@ public sealed class PackageApplier(TimeProvider time)
                 writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: false, makeWritable: false);
             }
 
-            var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
+            var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, Stage, cancellationToken);
             long removed = 0;
             foreach (var entry in obsolete.Where(e => !e.IsDirectory))
             {
@@ -82,7 +83,7 @@ public sealed class PackageApplier(TimeProvider time)
 
             foreach (var folder in adding)
             {
-                await BundledFolders.AddAsync(writer, folder, addingEntries, stagedAdding.Where(f => SitePaths.IsSameOrUnder(f.Path, folder)).ToList(), cancellationToken);
+                await BundledFolders.AddAsync(writer, folder, addingEntries, stagedAdding.Where(f => SitePaths.IsSameOrUnder(f.Path, folder)).ToList(), Stage, cancellationToken);
             }
 
             if (rules.HasMaintenanceFile)
@@ -94,7 +95,7 @@ public sealed class PackageApplier(TimeProvider time)
         }
         finally
         {
-            staging.Delete();
+            await staging.DeleteAsync(cancellationToken);
         }
     }
 
@@ -127,7 +128,7 @@ public sealed class PackageApplier(TimeProvider time)
         var entries = package.Entries.Where(e => e.Path != top.Path)
             .Select(e => e with { Path = $"{component}/{e.Path[prefix.Length..]}" })
             .ToList();
-        var writer = new SiteWriter(files, root);
+        var writer = await SiteWriter.OpenAsync(files, root, cancellationToken);
         writer.Resolve(component);
         var ancestors = Ancestors(component).ToList();
         foreach (var ancestor in ancestors)
@@ -136,10 +137,10 @@ public sealed class PackageApplier(TimeProvider time)
         }
 
         staging.EnsureUsable();
+        var staged = await staging.DigestAsync(package, entries, cancellationToken);
         try
         {
             await staging.ResetAsync(cancellationToken);
-            var staged = await staging.StageAsync(package, entries, cancellationToken);
 
             foreach (var ancestor in ancestors)
             {
@@ -152,7 +153,7 @@ public sealed class PackageApplier(TimeProvider time)
                 writer.EnsureDirectory(directory.Path, directory.Mode, replaceLink: true, makeWritable: false);
             }
 
-            var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, cancellationToken);
+            var (written, unchanged) = await CopyIntoSiteAsync(writer, staged, (files, ct) => staging.StageAsync(package, files, ct), cancellationToken);
             var wanted = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             long removed = 0;
             var extras = SiteTree.Walk(files, writer.ResolveDirectory(component), [], cancellationToken)
@@ -168,7 +169,7 @@ public sealed class PackageApplier(TimeProvider time)
         }
         finally
         {
-            staging.Delete();
+            await staging.DeleteAsync(cancellationToken);
         }
     }
 
@@ -208,12 +209,19 @@ public sealed class PackageApplier(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Writes the files of <paramref name="files"/> that the site does not already hold as they should be (decided by
+    /// size, mode and SHA-256; on a host with a shell, the hashes computed there in one batch); <paramref name="stage"/>
+    /// extracts just those into the staging area first.
+    /// </summary>
     internal static async Task<(long Written, long Unchanged)> CopyIntoSiteAsync(
-        SiteWriter writer, List<StagedFile> staged, CancellationToken cancellationToken)
+        SiteWriter writer, List<StagedFile> files, Func<IReadOnlyList<StagedFile>, CancellationToken, Task> stage, CancellationToken cancellationToken)
     {
-        var hashes = await RemoteHashes.ForAsync(writer.Files, writer.Root, staged.Where(f => f.Length > 0).Select(f => f.Path), cancellationToken);
+        // Only files that may be the same (a file there of the right size and mode) are worth hashing on the host.
+        var hashes = await RemoteHashes.ForAsync(writer.Files, writer.Root, files.Where(f => f.Length > 0 && writer.MayBeSameFile(f.Path, f.Length, f.Mode)).Select(f => f.Path),
+            cancellationToken);
         var changed = new List<StagedFile>();
-        foreach (var file in staged)
+        foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!await writer.IsSameFileAsync(file.Path, file.Length, file.Mode, file.Sha256, cancellationToken, hashes))
@@ -222,10 +230,11 @@ public sealed class PackageApplier(TimeProvider time)
             }
         }
 
+        await stage(changed, cancellationToken);
         if (writer.Files.Shell is { } shell && new[] { "xargs", "cat", "sha256sum" }.All(shell.Tools.Contains))
         {
             await writer.CopyOnHostAsync(shell, changed, cancellationToken);
-            return (changed.Count, staged.Count - changed.Count);
+            return (changed.Count, files.Count - changed.Count);
         }
 
         foreach (var file in changed)
@@ -239,7 +248,7 @@ public sealed class PackageApplier(TimeProvider time)
             }
         }
 
-        return (changed.Count, staged.Count - changed.Count);
+        return (changed.Count, files.Count - changed.Count);
     }
 
     private static IEnumerable<string> Ancestors(string path)

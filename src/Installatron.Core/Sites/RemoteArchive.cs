@@ -22,7 +22,7 @@ internal static class RemoteArchive
     public static async Task<bool> WriteAsync(IRemoteShell shell, ISiteFileSystem files, string root, IReadOnlyList<string> excludes, string partial,
         IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
     {
-        var items = await ListAsync(shell, root, excludes, cancellationToken);
+        var items = await RemoteListing.ListAsync(shell, root, excludes, cancellationToken);
         if (items is null)
         {
             return false;
@@ -115,9 +115,9 @@ internal static class RemoteArchive
     }
 
     /// <summary>
-    /// Reads the archive on the host: its SHA-256, the listing (type, mode, size, name, link target of every entry, in
-    /// order), and the content: unpacked into a scratch folder beside it, hashed there with one <c>sha256sum</c> batch,
-    /// the folder removed afterwards.
+    /// Reads the archive on the host: its SHA-256, and in one pass the listing (type, mode, size, name, link target of
+    /// every entry, in order) and the content, unpacked into a scratch folder beside it, hashed there with one
+    /// <c>sha256sum</c> batch, the folder removed afterwards.
     /// </summary>
     public static async Task<(SiteManifest? Manifest, string? ManifestSha256, string? ArchiveSha256)> ReadAsync(
         IRemoteShell shell, ISiteFileSystem files, string archivePath, Action<ManifestEntry> onSiteEntry, List<string> problems,
@@ -128,13 +128,15 @@ internal static class RemoteArchive
         var quotedScratch = ShellText.Quote(scratch);
         try
         {
+            // One pass unpacks the archive and lists it: tar -xvv prints the same long listing as tar -tv.
             var archiveHash = shell.RunAsync($"sha256sum < {archive} | cut -c1-64", null, cancellationToken);
-            var listing = shell.RunAsync($"tar -tvzf {archive} --quoting-style=c --numeric-owner --full-time", null, cancellationToken);
-            var unpacked = shell.RunAsync($"rm -rf -- {quotedScratch} && mkdir -- {quotedScratch} && tar -xzf {archive} -C {quotedScratch}", null, cancellationToken);
-            await Task.WhenAll(archiveHash, listing, unpacked);
-            if (!listing.Result.Succeeded || !unpacked.Result.Succeeded)
+            var listing = shell.RunAsync(
+                $"rm -rf -- {quotedScratch} && mkdir -- {quotedScratch} && tar -xvvzf {archive} -C {quotedScratch} --quoting-style=c --numeric-owner --full-time",
+                null, cancellationToken);
+            await Task.WhenAll(archiveHash, listing);
+            if (!listing.Result.Succeeded)
             {
-                problems.Add($"the archive cannot be read: {(listing.Result.Succeeded ? unpacked.Result.Error : listing.Result.Error).Trim()}");
+                problems.Add($"the archive cannot be read: {listing.Result.Error.Trim()}");
                 problems.Add($"the archive holds no valid manifest ({SiteBackup.ManifestEntryName} as its last entry)");
                 return (null, null, null);
             }
@@ -142,6 +144,11 @@ internal static class RemoteArchive
             var entries = new List<TarListingEntry>();
             foreach (var line in Encoding.UTF8.GetString(listing.Result.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
+                if (IsImplicitDirectory(line))
+                {
+                    continue;
+                }
+
                 if (!TarListing.TryParse(line, out var entry))
                 {
                     problems.Add($"the archive's listing cannot be read at '{line}'");
@@ -203,37 +210,13 @@ internal static class RemoteArchive
         }
     }
 
-    private sealed record Listed(char Type, int Mode, long Size, string Path, string LinkTarget);
-
-    /// <summary>Every entry under the site root but the excluded ones, sorted ordinally; null when one is neither a file, a folder nor a link.</summary>
-    private static async Task<List<Listed>?> ListAsync(IRemoteShell shell, string root, IReadOnlyList<string> excludes, CancellationToken cancellationToken)
+    /// <summary>
+    /// A line <c>tar -xvv</c> adds when it creates a folder the archive holds no entry for (<c>drwxr-xr-x  Creating
+    /// directory: "site"</c>): not an entry. An entry's line has its owner after the mode, never these words.
+    /// </summary>
+    private static bool IsImplicitDirectory(string line)
     {
-        var prune = excludes.Count == 0 ? ""
-            : "\\( " + string.Join(" -o ", excludes.Select(e => "-path " + ShellText.Quote("./" + EscapeGlob(e)))) + " \\) -prune -o ";
-        var result = await shell.RunAsync($"cd -- {ShellText.Quote(root)} && find . -mindepth 1 {prune}-printf '%y\\0%m\\0%s\\0%P\\0%l\\0'", null, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new IOException($"Listing the site failed ({result.ExitStatus}): {result.Error.Trim()}");
-        }
-
-        var fields = ShellText.SplitNul(result.Output).ToList();
-        var items = new List<Listed>(fields.Count / 5);
-        for (var i = 0; i + 4 < fields.Count; i += 5)
-        {
-            var type = fields[i][0];
-            if (type is not ('f' or 'd' or 'l'))
-            {
-                return null;
-            }
-
-            items.Add(new Listed(type, Convert.ToInt32(fields[i + 1], 8), long.Parse(fields[i + 2], System.Globalization.CultureInfo.InvariantCulture),
-                fields[i + 3], fields[i + 4]));
-        }
-
-        items.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return items;
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && line.AsSpan(space).TrimStart().StartsWith("Creating directory: ", StringComparison.Ordinal);
     }
-
-    private static string EscapeGlob(string path) =>
-        new StringBuilder(path).Replace("\\", "\\\\").Replace("*", "\\*").Replace("?", "\\?").Replace("[", "\\[").ToString();
 }

@@ -46,7 +46,17 @@ internal sealed class RemoteHashes
         }
 
         using var input = ShellText.NulSeparated(relativePaths.Select(p => "./" + p));
-        var result = await shell.RunAsync($"cd -- {ShellText.Quote(root)} && xargs -0 -r {tool} -z -- ; exit 0", input, cancellationToken);
+        // Batches of files hashed side by side, as many as the host has processors; each batch writes a file of its
+        // own (records of processes sharing one pipe could interleave), then all are read in one go.
+        var script = $$"""
+            cd -- {{ShellText.Quote(root)}} || exit 0
+            out=$(mktemp -d 2>/dev/null) || { xargs -0 -r {{tool}} -z -- ; exit 0; }
+            xargs -0 -r -n 256 -P "$(nproc 2>/dev/null || echo 1)" sh -c 'exec {{tool}} -z -- "$@" > "$0/$$"' "$out"
+            cat "$out"/* 2>/dev/null
+            rm -rf -- "$out"
+            exit 0
+            """;
+        var result = await shell.RunAsync(script, input, cancellationToken);
         foreach (var record in ShellText.SplitNul(result.Output))
         {
             // "<hex digest><space><space or *>./<path>"

@@ -29,7 +29,7 @@ public static class SiteRestore
         var excludes = SitePaths.NormalizeAll(excludeFiles);
         var root = SitePaths.RequireRealRoot(files, siteRoot);
         files.CreateDirectories(root);
-        var writer = new SiteWriter(files, root);
+        var writer = await SiteWriter.OpenAsync(files, root, cancellationToken);
 
         var (written, unchanged) = await ExtractAsync(archivePath, manifest, excludes, writer, cancellationToken);
         var removed = RemoveExtras(manifest, excludes, writer, cancellationToken);

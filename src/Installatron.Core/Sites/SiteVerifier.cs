@@ -79,6 +79,13 @@ public static class SiteVerifier
         await using var package = await SitePackage.OpenAsync(packageZip, rules.PackageRoot, cancellationToken);
         var differences = new List<SiteDifference>();
         var safeDirectories = new HashSet<string>(StringComparer.Ordinal);
+        if (await ListedSiteFileSystem.ListAsync(files, root, cancellationToken) is ListedSiteFileSystem listed)
+        {
+            // One listing on the host instead of an lstat per entry; a listed folder is a real one.
+            files = listed;
+            safeDirectories.UnionWith(listed.Directories);
+        }
+
         var checkedEntries = package.Entries.Where(e => !rules.IsPreserved(e.Path)).ToList();
         var hashes = await RemoteHashes.ForAsync(files, root, checkedEntries.Where(e => !e.IsDirectory && e.Length > 0).Select(e => e.Path), cancellationToken);
         foreach (var entry in checkedEntries)

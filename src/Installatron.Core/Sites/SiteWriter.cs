@@ -24,6 +24,24 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
 
     public ISiteFileSystem Files { get; } = files;
 
+    /// <summary>
+    /// A writer for <paramref name="siteRoot"/> whose entries, on a remote site with a shell, are looked up in one
+    /// listing taken now (<see cref="ListedSiteFileSystem"/>) instead of one round trip each; its folders need no
+    /// check for links on the way.
+    /// </summary>
+    public static async Task<SiteWriter> OpenAsync(ISiteFileSystem files, string siteRoot, CancellationToken cancellationToken)
+    {
+        var root = SitePaths.RequireRealRoot(files, siteRoot);
+        var listed = await ListedSiteFileSystem.ListAsync(files, root, cancellationToken);
+        var writer = new SiteWriter(listed, root);
+        if (listed is ListedSiteFileSystem listing)
+        {
+            writer._safeDirectories.UnionWith(listing.Directories);
+        }
+
+        return writer;
+    }
+
     public string Root { get; } = SitePaths.RequireRealRoot(files, siteRoot);
 
     public string Resolve(string path) => SitePaths.Resolve(Files, Root, path, _safeDirectories);
@@ -84,6 +102,20 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
             && (size == 0 || await (hashes is null ? SiteFiles.Sha256Async(Files, full, cancellationToken) : hashes.Sha256Async(path, full, cancellationToken)) == sha256);
     }
 
+    /// <summary>True when a regular file of this size and mode is at <paramref name="path"/> (its content may still differ); false when unsafe to look at.</summary>
+    public bool MayBeSameFile(string path, long size, int mode)
+    {
+        try
+        {
+            var info = Files.Stat(Resolve(path));
+            return info.Kind == EntryKind.File && info.Size == size && info.Mode == mode;
+        }
+        catch (UnsafePathException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; returns the SHA-256 and length written.</summary>
     public async Task<(string Sha256, long Length)> WriteFileAsync(
         string path, Stream content, int mode, DateTimeOffset? modified, CancellationToken cancellationToken)
@@ -127,6 +159,11 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
 
         try
         {
+            foreach (var target in targets)
+            {
+                (Files as ListedSiteFileSystem)?.Changed(target.Temp);
+            }
+
             using (var input = ShellText.NulSeparated(targets.SelectMany(t => new[] { t.File.StagedPath, t.Temp, FileModes.Octal(t.File.Mode) })))
             {
                 var result = await shell.RunAsync(CopyScript, input, cancellationToken);

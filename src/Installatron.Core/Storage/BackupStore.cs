@@ -21,13 +21,25 @@ public sealed class BackupStore(InstallatronTables tables)
         return (await tables.Backups.GetAsync<BackupRecord>(installId, taskId, cancellationToken))?.Value;
     }
 
-    /// <summary>Records the backup; a remote one is uploaded first (the local archive stays until the update is finalized).</summary>
-    public async Task SaveAsync(BackupRecord backup, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the backup; a remote one is uploaded first (the archive stays where it was written until the update is
+    /// finalized), read from <paramref name="openArchive"/> when the archive is not a file of this machine.
+    /// </summary>
+    public async Task SaveAsync(BackupRecord backup, Func<CancellationToken, Task<Stream>>? openArchive, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
         if (backup.Location != BackupLocations.Local)
         {
-            await tables.BackupBlobs.GetBlobClient(BlobName(backup)).UploadAsync(backup.ArchivePath, overwrite: true, cancellationToken);
+            var blob = tables.BackupBlobs.GetBlobClient(BlobName(backup));
+            if (openArchive is null)
+            {
+                await blob.UploadAsync(backup.ArchivePath, overwrite: true, cancellationToken);
+            }
+            else
+            {
+                await using var archive = await openArchive(cancellationToken);
+                await blob.UploadAsync(archive, overwrite: true, cancellationToken);
+            }
         }
 
         await tables.Backups.UpsertEntityAsync(DocumentEntity.Create(backup.InstallId, backup.Id, backup), TableUpdateMode.Replace, cancellationToken);
@@ -46,6 +58,10 @@ public sealed class BackupStore(InstallatronTables tables)
         File.Move(backup.ArchivePath + ".partial", backup.ArchivePath, overwrite: true);
         return backup.ArchivePath;
     }
+
+    /// <summary>Copies the uploaded archive of a remote backup into <paramref name="target"/> (for a site whose own copy is gone).</summary>
+    public async Task DownloadAsync(BackupRecord backup, Stream target, CancellationToken cancellationToken) =>
+        await tables.BackupBlobs.GetBlobClient(BlobName(backup)).DownloadToAsync(target, cancellationToken);
 
     private static string BlobName(BackupRecord backup) => $"{backup.InstallId}/{backup.Id}.tar.gz";
 }

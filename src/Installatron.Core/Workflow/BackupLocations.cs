@@ -1,14 +1,16 @@
 using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
 
 /// <summary>
 /// Where an install's backups and staged packages live. <c>bkloc = local</c>: inside the account, outside the web
-/// root (<c>{home}/.appdata/backups/{install}</c>); any other <c>bkloc</c>: the backups blob container. Work files
-/// (staged packages) always stay local, next to the site's account.
+/// root (<c>{home}/.appdata/backups/{install}</c>), on the site's own server for a remote site; any other
+/// <c>bkloc</c>: the backups blob container (a remote site's archive is built in its backup folder first, then
+/// uploaded). Staged packages stay next to the site's account.
 /// </summary>
 public sealed class BackupLocations(InstallatronTables tables)
 {
@@ -29,25 +31,40 @@ public sealed class BackupLocations(InstallatronTables tables)
     public static string ArchivePath(AccountFolder account, string installId, string taskId) =>
         Path.Join(LocalBackupDirectory(account, installId), $"{taskId}.tar.gz");
 
-    /// <summary>Proves the backup location can be written (<c>dryrun=all</c>), leaving nothing behind.</summary>
-    public async Task ProbeAsync(Install install, AccountFolder account, CancellationToken cancellationToken)
+    /// <summary>
+    /// Proves the backup location can be written (<c>dryrun=all</c>), leaving nothing behind: the account's backup
+    /// folder on the site's file system (where a remote site's archive is always built first), and the backups
+    /// container for a remote <c>bkloc</c>.
+    /// </summary>
+    public async Task<ConnectionCheck> ProbeAsync(Install install, SiteConnection connection, CancellationToken cancellationToken)
     {
-        if (install.Bkloc == Local)
+        string? folder = null;
+        if (install.Bkloc == Local || connection.IsRemote)
         {
-            var directory = LocalBackupDirectory(account, install.Id);
+            var files = connection.Files;
+            var directory = connection.LocalBackupDirectory(install.Id);
             try
             {
-                Directory.CreateDirectory(directory);
+                files.CreateDirectories(directory);
                 var probe = Path.Combine(directory, ".probe");
-                await File.WriteAllTextAsync(probe, "", cancellationToken);
-                File.Delete(probe);
+                if (files.Stat(probe).Kind != EntryKind.Missing)
+                {
+                    files.DeleteFile(probe);
+                }
+
+                await files.WriteNewTextAsync(probe, "", cancellationToken);
+                files.DeleteFile(probe);
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
-                throw new Refusal(ErrorCodes.FailedFilesystemPermission, null, $"The backup folder {directory} cannot be written: {e.Message}");
+                throw new Refusal(ErrorCodes.FailedFilesystemPermission, null, $"The backup folder {connection.Describe(directory)} cannot be written: {e.Message}");
             }
 
-            return;
+            folder = connection.Describe(directory);
+            if (install.Bkloc == Local)
+            {
+                return new ConnectionCheck("backup_location", folder, "a probe file written and removed");
+            }
         }
 
         try
@@ -61,5 +78,8 @@ public sealed class BackupLocations(InstallatronTables tables)
         {
             throw new Refusal(ErrorCodes.FailedFilesystemHost, null, $"The backup location '{install.Bkloc}' cannot be reached: {e.ErrorCode ?? e.Status.ToString()}.");
         }
+
+        return new ConnectionCheck("backup_location", $"{install.Bkloc}: the backups container" + (folder is null ? "" : $", built first in {folder}"),
+            "a probe blob written and removed" + (folder is null ? "" : "; a probe file written and removed in the folder"));
     }
 }

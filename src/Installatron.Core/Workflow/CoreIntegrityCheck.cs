@@ -1,6 +1,7 @@
 using Installatron.Core.Catalog;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
@@ -16,7 +17,7 @@ public sealed class CoreIntegrityCheck(CoreChecksumStore checksums, RecipeBook r
     /// The report for <paramref name="version"/> of the application at <paramref name="siteRoot"/>; null when its recipe
     /// names no core (<see cref="ApplicationRecipe.Core"/>) or no checksums are known.
     /// </summary>
-    public async Task<CoreIntegrityReport?> CheckAsync(string application, string version, string siteRoot, CancellationToken cancellationToken)
+    public async Task<CoreIntegrityReport?> CheckAsync(ISiteFileSystem files, string application, string version, string siteRoot, CancellationToken cancellationToken)
     {
         if ((await recipes.ForAsync(application, cancellationToken)).Core is not { } core
             || await checksums.GetAsync(application, version, cancellationToken) is not { } release)
@@ -24,12 +25,12 @@ public sealed class CoreIntegrityCheck(CoreChecksumStore checksums, RecipeBook r
             return null;
         }
 
-        return await CoreIntegrity.CheckAsync(siteRoot, version, release.Files, cancellationToken, core);
+        return await CoreIntegrity.CheckAsync(files, siteRoot, version, release.Files, cancellationToken, core);
     }
 
     /// <summary>The installed core against its release, read at <paramref name="siteRoot"/> (the site's real path).</summary>
-    public Task<CoreIntegrityReport?> CheckInstalledAsync(Install install, string siteRoot, CancellationToken cancellationToken) =>
-        CheckAsync(install.Application, install.Version, siteRoot, cancellationToken);
+    public Task<CoreIntegrityReport?> CheckInstalledAsync(ISiteFileSystem files, Install install, string siteRoot, CancellationToken cancellationToken) =>
+        CheckAsync(files, install.Application, install.Version, siteRoot, cancellationToken);
 
     /// <summary>The failed_verify message for a new core that differs from its release, or null when it matches.</summary>
     public static string? VerifyFailure(CoreIntegrityReport report, string application)

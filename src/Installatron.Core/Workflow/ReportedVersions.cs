@@ -15,14 +15,15 @@ namespace Installatron.Core.Workflow;
 public static class ReportedVersions
 {
     /// <summary>Every way the site's own files contradict what the update installed; empty when they agree.</summary>
-    public static IReadOnlyList<string> Contradictions(UpdateState state)
+    public static async Task<IReadOnlyList<string>> ContradictionsAsync(UpdateState state, UpdateSite updateSite, CancellationToken cancellationToken)
     {
         var recipe = state.Recipe;
-        var site = state.SiteRoot;
+        var files = updateSite.Files;
+        var site = updateSite.Root;
         var problems = new List<string>();
         if (state.Target is { } target && recipe.Version is { } source)
         {
-            var reported = ReadVersion(site, source)?.Version;
+            var reported = (await ReadVersionAsync(files, site, source, cancellationToken))?.Version;
             if (reported is null || !SameVersion(reported, target.Version))
             {
                 problems.Add($"{source.File} says {NameOf(state)} {reported ?? "nothing"}, not {target.Version}");
@@ -32,7 +33,7 @@ public static class ReportedVersions
         foreach (var applied in state.Task.Value.Applied.Where(a => a.From.Length > 0))
         {
             var found = recipe.Component(applied.Kind) is { } component
-                ? ComponentInventory.Find(site, component).FirstOrDefault(c => c.Id == applied.Id)
+                ? (await ComponentInventory.FindAsync(files, site, component, cancellationToken)).FirstOrDefault(c => c.Id == applied.Id)
                 : null;
             if (found is null || !SameVersion(found.Version, applied.To))
             {
@@ -48,16 +49,16 @@ public static class ReportedVersions
     /// i.e. the upgrade step did not run; <c>null</c> when they agree or there is nothing to compare (no database, no
     /// target core, no schema version in the recipe or the files).
     /// </summary>
-    public static async Task<string?> DatabaseBehindAsync(UpdateState state, CancellationToken cancellationToken)
+    public static async Task<string?> DatabaseBehindAsync(UpdateState state, UpdateSite site, CancellationToken cancellationToken)
     {
         var install = state.Install.Value;
         if (state.Target is null || state.Recipe is not { Version: { DbPhpVariable: not null } source, Database: { VersionOption: { } option } options }
-            || InstallDatabase.For(install) is not { } database)
+            || await site.DatabaseAsync(cancellationToken) is not { } database)
         {
             return null;
         }
 
-        var needed = ReadVersion(state.SiteRoot, source)?.DbVersion ?? "";
+        var needed = (await ReadVersionAsync(site.Files, site.Root, source, cancellationToken))?.DbVersion ?? "";
         if (needed.Length == 0)
         {
             return null;
@@ -72,13 +73,13 @@ public static class ReportedVersions
     private static bool SameVersion(string reported, string expected) =>
         AppVersion.TryParse(reported, out var a) && AppVersion.TryParse(expected, out var b) ? a.Equals(b) : reported == expected;
 
-    private static FoundVersion? ReadVersion(string siteRoot, VersionSource source)
+    private static async Task<FoundVersion?> ReadVersionAsync(ISiteFileSystem files, string siteRoot, VersionSource source, CancellationToken cancellationToken)
     {
         try
         {
-            return ApplicationFiles.ReadVersionAsync(LocalSiteFileSystem.Instance, siteRoot, source, null, CancellationToken.None).GetAwaiter().GetResult();
+            return await ApplicationFiles.ReadVersionAsync(files, siteRoot, source, null, cancellationToken);
         }
-        catch (SiteFilesException)
+        catch (SiteFilesException e) when (!SiteFailures.IsTransient(e))
         {
             return null;
         }

@@ -1,6 +1,7 @@
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 
 namespace Installatron.Core.Workflow;
 
@@ -20,8 +21,9 @@ public static class SiteInventory
     /// The plugins on disk, with their activation from the site's database when it could be read (else what the
     /// install knew); autoup is kept; new ones get autoup all.
     /// </summary>
-    public static IReadOnlyList<PluginInfo> RefreshPlugins(ApplicationRecipe recipe, string siteRoot, IReadOnlyList<PluginInfo> known, Activation? activation = null) =>
-        recipe.Component("plugin") is not { } plugin ? known : ComponentInventory.Find(siteRoot, plugin).Select(found =>
+    public static async Task<IReadOnlyList<PluginInfo>> RefreshPluginsAsync(
+        ApplicationRecipe recipe, ISiteFileSystem files, string siteRoot, IReadOnlyList<PluginInfo> known, Activation? activation, CancellationToken cancellationToken) =>
+        recipe.Component("plugin") is not { } plugin ? known : (await ComponentInventory.FindAsync(files, siteRoot, plugin, cancellationToken)).Select(found =>
         {
             var knew = known.FirstOrDefault(k => k.Id == found.Id);
             var activated = activation?.IsActive(plugin.Kind, found.Id) ?? knew?.Activated ?? false;
@@ -29,20 +31,40 @@ public static class SiteInventory
         }).ToList();
 
     /// <summary>The themes on disk, with the active one from the site's database when it could be read.</summary>
-    public static IReadOnlyList<ThemeInfo> RefreshThemes(ApplicationRecipe recipe, string siteRoot, IReadOnlyList<ThemeInfo> known, Activation? activation = null) =>
-        recipe.Component("theme") is not { } theme ? known : ComponentInventory.Find(siteRoot, theme).Select(found =>
+    public static async Task<IReadOnlyList<ThemeInfo>> RefreshThemesAsync(
+        ApplicationRecipe recipe, ISiteFileSystem files, string siteRoot, IReadOnlyList<ThemeInfo> known, Activation? activation, CancellationToken cancellationToken) =>
+        recipe.Component("theme") is not { } theme ? known : (await ComponentInventory.FindAsync(files, siteRoot, theme, cancellationToken)).Select(found =>
         {
             var knew = known.FirstOrDefault(k => k.Id == found.Id);
             var active = activation?.IsActive(theme.Kind, found.Id) ?? knew?.Active ?? false;
             return (knew ?? new ThemeInfo(found.Id, found.Version, active)) with { Version = found.Version, Active = active };
         }).ToList();
 
-    /// <summary>What the install's database says is switched on; <c>null</c> when it has none or it cannot be read.</summary>
-    public static async Task<Activation?> ReadActivationAsync(ApplicationRecipe recipe, Install install, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the install's database (as <paramref name="site"/> reaches it: through the SSH connection for a remote
+    /// site) says is switched on; <c>null</c> when it has none or it cannot be read.
+    /// </summary>
+    public static async Task<Activation?> ReadActivationAsync(ApplicationRecipe recipe, SiteConnection site, Install install, CancellationToken cancellationToken)
     {
         var components = recipe.Components.Where(c => c.ActivationOption is not null).ToList();
-        if (recipe.Database is not { } options || components.Count == 0 || InstallDatabase.For(install) is not { } database
-            || await SiteOptions.TryReadAsync(database, install.DbPrefix, options, components.Select(c => c.ActivationOption!).ToList(), cancellationToken) is not { } values)
+        if (recipe.Database is not { } options || components.Count == 0 || InstallDatabase.For(install) is not { } database)
+        {
+            return null;
+        }
+
+        IReadOnlyDictionary<string, string>? values;
+        try
+        {
+            values = await SiteOptions.TryReadAsync(await site.DatabaseAsync(database, cancellationToken), install.DbPrefix, options,
+                components.Select(c => c.ActivationOption!).ToList(), cancellationToken);
+        }
+        catch (DatabaseException)
+        {
+            // Best effort, as reading the options is (a socket a tunnel cannot reach): what the install knew stands.
+            values = null;
+        }
+
+        if (values is null)
         {
             return null;
         }

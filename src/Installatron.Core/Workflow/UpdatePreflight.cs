@@ -1,25 +1,36 @@
-using Installatron.Core.Api;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
 
 /// <summary>What preflight measured, enough for the caller to see why an update can or cannot run; <paramref name="Site"/> is the real path it checked.</summary>
-public sealed record PreflightReport(long SiteFiles, long SiteBytes, long NeededBytes, long FreeBytes, string Site);
+public sealed record PreflightReport(long SiteFiles, long SiteBytes, long NeededBytes, long FreeBytes, string Site)
+{
+    /// <summary>What <c>dryrun=all</c> proved, one connection at a time; <c>null</c> when connections were not tested.</summary>
+    public IReadOnlyList<ConnectionCheck>? Connections { get; init; }
+}
+
+/// <summary>One connection a dry run proved: what it is, where, and what was done to prove it.</summary>
+public sealed record ConnectionCheck(string Name, string Target, string Detail);
 
 /// <summary>
 /// The read-only checks before an update, with the seed's errcodes: the site's domain is the account's, its folder
-/// exists and is readable and writable, and there is room (quota and disk) for the backup and the staged package.
-/// With <c>testConnections</c> (<c>dryrun=all</c>) it also proves the backup location and the package can be reached.
+/// exists (inside the account's home, and its allowed paths when it has them) and is readable and writable, and there
+/// is room (quota and disk, where the server tells) for the backup and the staged package. All of it on the site's
+/// own file system (<see cref="SiteConnection"/>: this machine's, or its server's over SSH). With
+/// <c>testConnections</c> (<c>dryrun=all</c>) it also proves the backup location, the database and the package can be
+/// reached, and reports each connection.
 /// </summary>
 public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backups)
 {
     /// <param name="measured">The site's size as an earlier preflight of the same update found it: reused, the site not walked again.</param>
     public async Task<PreflightReport> RunAsync(
-        Install install, HostingUser owner, CatalogVersion? target, bool backup, bool testConnections, CancellationToken cancellationToken,
+        SiteConnection connection, Install install, CatalogVersion? target, bool backup, bool testConnections, CancellationToken cancellationToken,
         SiteMeasurement? measured = null)
     {
+        var owner = connection.Owner;
         if (owner.Suspended)
         {
             // Suspended between the request and the update's start: nothing of the site is touched.
@@ -32,22 +43,25 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
                 $"The hosting account '{owner.User}' does not manage the domain {install.UrlDomain} of this install.");
         }
 
-        var (account, site) = ResolveFolders(install, owner);
-        if (!Directory.Exists(site))
+        var files = connection.Files;
+        var site = connection.SiteRoot(install.Path);
+        connection.LocalBackupDirectory(install.Id);
+        connection.StagingDirectory("");
+        if (!files.DirectoryExists(site))
         {
             throw new Refusal(ErrorCodes.FailedFilesystemDirectory, null,
-                $"The folder {install.Path} no longer exists: the application's files have been deleted or moved.");
+                $"The folder {connection.Describe(install.Path)} no longer exists: the application's files have been deleted or moved.");
         }
 
-        EnsureReadWrite(site);
-        var (files, bytes) = measured is null ? Measure(site, install.ExcludeFiles, cancellationToken) : (measured.Files, measured.Bytes);
+        await EnsureReadWriteAsync(files, site, cancellationToken);
+        var (siteFiles, bytes) = measured is null ? await SiteMeasure.MeasureAsync(files, site, install.ExcludeFiles, cancellationToken) : (measured.Files, measured.Bytes);
 
         // A backup is at most the site's size (compressed); staging holds the unpacked package.
         var needed = (backup ? bytes : 0) + (target is null ? 0 : Math.Max(target.Package.UncompressedSize, target.Package.Size));
         var neededInodes = target is null ? 0 : target.Package.Entries + 1;
         if (owner.QuotaDiskBytes > 0 || owner.QuotaInodes > 0)
         {
-            var (usedFiles, usedBytes) = Measure(account.Home, [], cancellationToken);
+            var (usedFiles, usedBytes) = await SiteMeasure.MeasureAsync(files, connection.Account().Home, [], cancellationToken);
             if (owner.QuotaDiskBytes > 0 && usedBytes + needed > owner.QuotaDiskBytes)
             {
                 throw new Refusal(ErrorCodes.FailedFilesystemQuota, null,
@@ -61,6 +75,62 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
             }
         }
 
+        var free = FreeSpace(files, site);
+        if (free is { } available && needed > available)
+        {
+            throw new Refusal(ErrorCodes.FailedFilesystemQuota, null,
+                $"The update needs {needed:N0} bytes of disk space and only {available:N0} are free.");
+        }
+
+        var report = new PreflightReport(siteFiles, bytes, needed, free ?? -1, site);
+        return testConnections ? report with { Connections = await TestConnectionsAsync(connection, install, target, site, cancellationToken) } : report;
+    }
+
+    /// <summary>Every connection an update will use, proved one by one (<c>dryrun=all</c>).</summary>
+    private async Task<IReadOnlyList<ConnectionCheck>> TestConnectionsAsync(
+        SiteConnection connection, Install install, CatalogVersion? target, string site, CancellationToken cancellationToken)
+    {
+        var checks = new List<ConnectionCheck>();
+        if (connection.Owner.Remote is { } remote)
+        {
+            var shell = connection.Files.Shell is { } found ? $"a shell with {string.Join(", ", found.Tools.Order(StringComparer.Ordinal))}" : "SFTP only (no shell)";
+            checks.Add(new ConnectionCheck("site_server", remote.Address,
+                $"connected (host key {remote.HostKey}), logged in as {remote.Login} with {(remote.PrivateKeySet ? "its private key" : "its password")}; {shell}"));
+        }
+
+        checks.Add(new ConnectionCheck("site_files", connection.Describe(site), "listed, and a probe file written and removed"));
+        checks.Add(await backups.ProbeAsync(install, connection, cancellationToken));
+        if (Databases.InstallDatabase.For(install) is { } database)
+        {
+            try
+            {
+                var reached = await connection.DatabaseAsync(database, cancellationToken);
+                await new Databases.MySqlDatabase(reached).TestConnectionAsync(cancellationToken);
+                checks.Add(new ConnectionCheck("database", reached.ToString(), connection.IsRemote ? "logged in through the SSH connection (port forwarding)" : "logged in"));
+            }
+            catch (Databases.DatabaseException e)
+            {
+                throw new Refusal(e.Errcode, null, e.Message);
+            }
+        }
+
+        if (target is not null)
+        {
+            await catalog.ProbePackageAsync(target, cancellationToken);
+            checks.Add(new ConnectionCheck("package", $"{target.Application} {target.Version}", "found in the packages container"));
+        }
+
+        return checks;
+    }
+
+    /// <summary>Bytes free where the site is: this machine's disk, or what the remote server says (<c>null</c>: it does not say).</summary>
+    private static long? FreeSpace(ISiteFileSystem files, string site)
+    {
+        if (files is not LocalSiteFileSystem)
+        {
+            return files.FreeSpace(site);
+        }
+
         var free = new DriveInfo(Path.GetPathRoot(site) ?? "/").AvailableFreeSpace;
         try
         {
@@ -71,93 +141,27 @@ public sealed class UpdatePreflight(CatalogStore catalog, BackupLocations backup
             // Not a mount point name on this platform: the root's figure stands.
         }
 
-        if (needed > free)
-        {
-            throw new Refusal(ErrorCodes.FailedFilesystemQuota, null,
-                $"The update needs {needed:N0} bytes of disk space and only {free:N0} are free.");
-        }
-
-        if (testConnections)
-        {
-            await backups.ProbeAsync(install, account, cancellationToken);
-            if (Databases.InstallDatabase.For(install) is { } database)
-            {
-                try
-                {
-                    await new Databases.MySqlDatabase(database).TestConnectionAsync(cancellationToken);
-                }
-                catch (Databases.DatabaseException e)
-                {
-                    throw new Refusal(e.Errcode, null, e.Message);
-                }
-            }
-
-            if (target is not null)
-            {
-                await catalog.ProbePackageAsync(target, cancellationToken);
-            }
-        }
-
-        return new PreflightReport(files, bytes, needed, free, site);
+        return free;
     }
 
-    /// <summary>
-    /// The owner's home and the site's real path; the site and the folders the update writes to (backups, staging)
-    /// must stay inside the home once every symbolic link is followed, or nothing is done.
-    /// </summary>
-    private static (AccountFolder Account, string Site) ResolveFolders(Install install, HostingUser owner)
+    private static async Task EnsureReadWriteAsync(ISiteFileSystem files, string path, CancellationToken cancellationToken)
     {
+        var probe = Path.Join(path, $".installatron-probe-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}");
         try
         {
-            var account = AccountFolder.Open(owner.Home);
-            var site = account.Resolve(install.Path, "The install's folder");
-            BackupLocations.LocalBackupDirectory(account, install.Id);
-            BackupLocations.StagingDirectory(account, "");
-            return (account, site);
-        }
-        catch (UnsafePathException e)
-        {
-            throw new Refusal(ErrorCodes.FailedFilesystemPermission, null, e.Message);
-        }
-    }
+            _ = files.List(path);
+            if (files.Stat(probe).Kind != EntryKind.Missing)
+            {
+                files.DeleteFile(probe);
+            }
 
-    private static void EnsureReadWrite(string path)
-    {
-        var probe = Path.Combine(path, $".installatron-probe-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}");
-        try
-        {
-            _ = Directory.EnumerateFileSystemEntries(path).FirstOrDefault();
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
+            await files.WriteNewTextAsync(probe, "", cancellationToken);
+            files.DeleteFile(probe);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new Refusal(ErrorCodes.FailedFilesystemPermission, null,
-                $"Insufficient permissions on {path}: the folder must be readable and writable ({e.GetType().Name}).");
+                $"Insufficient permissions on {files.Describe(path)}: the folder must be readable and writable ({e.GetType().Name}).");
         }
-    }
-
-    /// <summary>Files and bytes under <paramref name="root"/> (symlinks counted, not followed), minus excluded relative paths.</summary>
-    public static (long Files, long Bytes) Measure(string root, IReadOnlyList<string> exclude, CancellationToken cancellationToken)
-    {
-        long files = 0, bytes = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
-            if (exclude.Any(x => relative == x.TrimEnd('/') || relative.StartsWith(x.TrimEnd('/') + "/", StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            files++;
-            if (entry is FileInfo file && file.LinkTarget is null)
-            {
-                bytes += file.Length;
-            }
-        }
-
-        return (files, bytes);
     }
 }

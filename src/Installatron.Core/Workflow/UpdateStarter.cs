@@ -11,22 +11,31 @@ public sealed record StartedUpdate(string TaskId, bool Repeated);
 /// <summary>An update ready to run (<see cref="Input"/> for its orchestration), or the task its idempotency key already belongs to.</summary>
 public sealed record PreparedUpdate(string TaskId, UpdateInput Input, bool Repeated);
 
-/// <summary>What <c>dryrun=all</c> found: every check passed; the installed core against its release when known.</summary>
-public sealed record DryRunReport(Install Install, CoreIntegrityReport? CoreIntegrity);
+/// <summary>What <c>dryrun=all</c> found: every check passed, every connection it proved; the installed core against its release when known.</summary>
+public sealed record DryRunReport(Install Install, CoreIntegrityReport? CoreIntegrity, IReadOnlyList<ConnectionCheck> Connections);
 
 /// <summary>
 /// Turns a validated update request into a running update: the idempotency key, the install's lease, preflight
 /// (its measurement kept on the task for the update's own preflight), the task row, the orchestration. Answers with
 /// plain results; how they are shown to a caller (a wait, a 202, an envelope) is the API's business.
 /// </summary>
-public sealed class UpdateStarter(TaskStore tasks, LeaseStore leases, UpdatePreflight preflight, CoreIntegrityCheck integrity, TimeProvider time)
+public sealed class UpdateStarter(
+    TaskStore tasks, LeaseStore leases, UpdatePreflight preflight, CoreIntegrityCheck integrity, SiteAccess sites, TimeProvider time)
 {
     /// <summary>Every check and every connection of <c>dryrun=all</c>; changes nothing.</summary>
     public async Task<DryRunReport> DryRunAsync(ValidatedUpdate update, CancellationToken cancellationToken)
     {
         var install = update.Context.Install.Value;
-        var report = await preflight.RunAsync(install, update.Context.Owner, update.Target, BackupAsked(update), testConnections: true, cancellationToken);
-        return new DryRunReport(install, await integrity.CheckInstalledAsync(install, report.Site, cancellationToken));
+        await using var site = await sites.OpenForRequestAsync(update.Context.Owner, cancellationToken);
+        try
+        {
+            var report = await preflight.RunAsync(site, install, update.Target, BackupAsked(update), testConnections: true, cancellationToken);
+            return new DryRunReport(install, await integrity.CheckInstalledAsync(site.Files, install, report.Site, cancellationToken), report.Connections ?? []);
+        }
+        catch (Exception e) when (SiteFailures.AsRefusal(e) is { } refusal)
+        {
+            throw refusal;
+        }
     }
 
     /// <summary>Starts the update now (its orchestration scheduled), or answers with the task the same key already started.</summary>
@@ -83,7 +92,7 @@ public sealed class UpdateStarter(TaskStore tasks, LeaseStore leases, UpdatePref
 
         try
         {
-            var report = await preflight.RunAsync(install, update.Context.Owner, update.Target, backup, testConnections: false, cancellationToken);
+            var report = await PreflightAsync(update, backup, cancellationToken);
             var now = time.GetUtcNow().ToUnixTimeSeconds();
             await tasks.AddAsync(new UpdateTask
             {
@@ -122,6 +131,20 @@ public sealed class UpdateStarter(TaskStore tasks, LeaseStore leases, UpdatePref
     {
         await leases.ReleaseAsync(installId, taskId, CancellationToken.None);
         await ReleaseKeyAsync(installId, idempotencyKey, CancellationToken.None);
+    }
+
+    /// <summary>The preflight of a request, on a connection of its own; the site's server's failures are its refusals.</summary>
+    private async Task<PreflightReport> PreflightAsync(ValidatedUpdate update, bool backup, CancellationToken cancellationToken)
+    {
+        await using var site = await sites.OpenForRequestAsync(update.Context.Owner, cancellationToken);
+        try
+        {
+            return await preflight.RunAsync(site, update.Context.Install.Value, update.Target, backup, testConnections: false, cancellationToken);
+        }
+        catch (Exception e) when (SiteFailures.AsRefusal(e) is { } refusal)
+        {
+            throw refusal;
+        }
     }
 
     public Task<string?> FindRepeatAsync(string installId, string idempotencyKey, CancellationToken cancellationToken) =>

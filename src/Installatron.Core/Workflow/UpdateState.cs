@@ -5,9 +5,9 @@ using Installatron.Core.Storage;
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// Everything a step knows about its update, read once when the step begins (<see cref="UpdateWork.BeginAsync"/>). The folders on disk are
-/// resolved again on every read (<see cref="AccountFolder"/>): a symbolic link swapped in between two steps cannot
-/// lead a step outside the owner's home; such a folder fails the step with <c>failed_filesystem_permission</c>.
+/// Everything a step knows about its update, read once when the step begins (<see cref="UpdateWork.BeginAsync"/>).
+/// The site is reached through <see cref="SiteAsync"/>: one connection for the step (this machine's disk, or the
+/// account's remote location over SSH), opened when the step first needs it and closed when the step ends.
 /// </summary>
 public sealed record UpdateState(
     Stored<UpdateTask> Task,
@@ -15,32 +15,37 @@ public sealed record UpdateState(
     HostingUser Owner,
     CatalogVersion? Target,
     CatalogVersion? Installed,
-    ApplicationRecipe Recipe)
+    ApplicationRecipe Recipe) : IAsyncDisposable
 {
     /// <summary>Whether this update still holds its install's lease (only finalize runs without it).</summary>
     public bool LeaseHeld { get; init; } = true;
 
-    /// <summary>The real path of the site; read it once per step and work on that.</summary>
-    public string SiteRoot => Resolve(account => account.Resolve(Install.Value.Path, "The install's folder"));
+    private UpdateSite? _site;
 
-    public string StagingDirectory => Resolve(account => BackupLocations.StagingDirectory(account, Task.Value.Id));
-
-    public string ArchivePath => Resolve(account => BackupLocations.ArchivePath(account, Install.Value.Id, Task.Value.Id));
-
-    public string PackagePath(CatalogVersion version) => Path.Combine(StagingDirectory, "packages", $"{version.Application}-{version.Version}.zip");
+    /// <summary>Opens the site's file system for this step (set by <see cref="UpdateWork.BeginAsync"/>).</summary>
+    internal SiteAccess? Access { get; init; }
 
     /// <summary>What the file engine needs of the application's recipe to apply or check <paramref name="version"/>'s package: its files sit in the root found when it was published.</summary>
     public SiteRecipe FilesFor(CatalogVersion version) => SiteRecipe.Of(Recipe) with { PackageRoot = version.Package.Root };
 
-    private string Resolve(Func<AccountFolder, string> path)
+    /// <summary>The site for this step; the connection is made on the first call and reused after it.</summary>
+    public async Task<UpdateSite> SiteAsync(CancellationToken cancellationToken)
     {
-        try
+        if (_site is null)
         {
-            return path(AccountFolder.Open(Owner.Home));
+            var access = Access ?? throw new InvalidOperationException("The update's state was not loaded by UpdateWork.");
+            _site = new UpdateSite(this, await access.OpenAsync(Owner, cancellationToken));
         }
-        catch (UnsafePathException e)
+
+        return _site;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_site is not null)
         {
-            throw new UpdateStepException(ErrorCodes.FailedFilesystemPermission, e.Message);
+            await _site.Connection.DisposeAsync();
+            _site = null;
         }
     }
 }

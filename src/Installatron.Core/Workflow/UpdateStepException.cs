@@ -24,8 +24,14 @@ public sealed class StepFailureProperties : IExceptionPropertiesProvider
 {
     public const string Errcode = "errcode";
 
+    /// <remarks>
+    /// A site's server that cannot be reached is retried by the orchestration (it is not a verdict), but carries
+    /// <c>failed_filesystem_host</c> so the last attempt's failure reports it.
+    /// </remarks>
     public IDictionary<string, object?>? GetExceptionProperties(Exception exception) =>
-        exception is UpdateStepException step ? new Dictionary<string, object?> { [Errcode] = step.Errcode } : null;
+        ((exception as UpdateStepException)?.Errcode ?? SiteFailures.ErrcodeOf(exception)) is { } errcode
+            ? new Dictionary<string, object?> { [Errcode] = errcode }
+            : null;
 }
 
 /// <summary>A step's failure as the orchestrator sees it: the errcode the step gave, else <paramref name="Errcode"/>'s fallback.</summary>

@@ -6,10 +6,11 @@ namespace Installatron.Core.Workflow;
 
 /// <summary>
 /// What every step does around its own work: when it begins, one read of each row it needs (task, install, owner,
-/// the application's catalog versions) with the step recorded on the task in the same pass; when it ends, its
+/// the application's catalog versions and recipe) with the step recorded on the task in the same pass, and the way to
+/// its site (<see cref="UpdateState.SiteAsync"/>); when it ends, its
 /// duration and outcome (and what it wants shown) recorded on the task.
 /// </summary>
-public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore users, CatalogStore catalog, LeaseStore leases, RecipeBook recipes, TimeProvider time)
+public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore users, CatalogStore catalog, LeaseStore leases, RecipeBook recipes, SiteAccess access, TimeProvider time)
 {
     /// <summary>
     /// Renews the install's lease, records <paramref name="step"/> as running and loads the update's state. A step finding
@@ -41,7 +42,7 @@ public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore
         var target = task.Value.VersionTo == UpdatePolicy.CurrentVersion ? null : await catalog.FindVersionAsync(application, task.Value.VersionTo, cancellationToken);
         // The installed version may well not be in the catalog (an imported site): no second read for it.
         var installed = (await catalog.ListVersionsAsync(application, cancellationToken)).FirstOrDefault(v => v.Version == task.Value.VersionFrom);
-        return new UpdateState(task, install, owner, target, installed, await recipes.ForAsync(application, cancellationToken)) { LeaseHeld = leaseHeld };
+        return new UpdateState(task, install, owner, target, installed, await recipes.ForAsync(application, cancellationToken)) { LeaseHeld = leaseHeld, Access = access };
     }
 
     /// <summary>Extends the update's lease on its install; <c>false</c> when another update holds it now.</summary>

@@ -68,6 +68,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
             ["Installatron:Key"] = ApiServer.Key,
             ["Installatron:TablePrefix"] = TestIds.NewPrefix(),
             ["Installatron:SyncWaitSeconds"] = syncWaitSeconds.ToString(),
+            ["Installatron:SecretsKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             // No test reaches the public catalog source; a test that syncs names its own local one.
             ["Installatron:CatalogSourceUrl"] = "",
         }).AddInMemoryCollection(settings).Build();

@@ -14,12 +14,40 @@ public sealed record SshAccount(string Login, string Home, string Password, stri
 /// one with a shell, one limited to SFTP (<c>ForceCommand internal-sftp</c>), each with a password and an ed25519 key
 /// behind a passphrase. Everything lives under one temporary folder, removed with the accounts at the end.
 /// </summary>
-public sealed class SshServer : IAsyncLifetime
+/// <remarks>
+/// <b>Isolated</b> (<see cref="IsolatedSshServer"/>): sshd runs in a mount namespace of its own where the accounts'
+/// homes are bind-mounted at a path that is an empty folder for every other process here. The paths the server
+/// knows (<see cref="SshAccount.Home"/>) then do not exist for the test process: whatever reaches a site there went
+/// through SSH. The test prepares and inspects the files at <see cref="LocalPath"/>. sshd logs at DEBUG1 so that each
+/// forwarded connection shows in <see cref="Log"/>.
+/// </remarks>
+public class SshServer : IAsyncLifetime
 {
     private readonly string _directory = Path.Join(Path.GetTempPath(), "installatron-sshd", Guid.NewGuid().ToString("N")[..12]);
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
     private readonly List<string> _logins = [];
+    private readonly bool _isolated;
+    private readonly string _view;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
     private Process? _process;
+
+    public SshServer()
+        : this(isolated: false)
+    {
+    }
+
+    protected SshServer(bool isolated)
+    {
+        _isolated = isolated;
+        _view = isolated ? Path.Join(Path.GetTempPath(), "installatron-sshd-view-" + _tag) : _directory;
+    }
+
+    /// <summary>Everything sshd wrote to its log so far.</summary>
+    public IReadOnlyList<string> Log => [.. _log];
+
+    /// <summary>Where a path of the server is for this process (the same path unless the server is isolated).</summary>
+    public string LocalPath(string serverPath) =>
+        _isolated && (serverPath == _view || serverPath.StartsWith(_view + "/", StringComparison.Ordinal)) ? _directory + serverPath[_view.Length..] : serverPath;
 
     public int Port { get; private set; }
 
@@ -56,9 +84,15 @@ public sealed class SshServer : IAsyncLifetime
         Directory.CreateDirectory("/run/sshd");
         Fingerprint = await NewKeyAsync(Path.Join(_directory, "host_key"), "");
         OtherFingerprint = await NewKeyAsync(Path.Join(_directory, "other_host_key"), "");
+        Directory.CreateDirectory(Path.Join(_directory, "home"));
+        if (_isolated)
+        {
+            Directory.CreateDirectory(Path.Join(_view, "home"));
+        }
+
         ShellAccount = await CreateAccountAsync("sh", hasShell: true);
         SftpAccount = await CreateAccountAsync("ft", hasShell: false);
-        await StartAsync();
+        await StartAsync(null);
     }
 
     public async Task DisposeAsync()
@@ -73,9 +107,14 @@ public sealed class SshServer : IAsyncLifetime
         {
             await RunAsync("rm", ["-rf", "--", _directory], allowFailure: true);
         }
+
+        if (_isolated && Directory.Exists(_view))
+        {
+            await RunAsync("rm", ["-rf", "--", _view], allowFailure: true);
+        }
     }
 
-    /// <summary>Kills the server (by its PID): what a dropped connection looks like to the engine.</summary>
+    /// <summary>Kills the server (by its PID), and every session it runs: what a dropped connection looks like to the engine.</summary>
     public void Stop()
     {
         if (_process is { HasExited: false } process)
@@ -83,6 +122,13 @@ public sealed class SshServer : IAsyncLifetime
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
+    }
+
+    /// <summary>Starts the server again on the same port, with the same host key.</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        await StartAsync(Port);
     }
 
     /// <summary>Makes <paramref name="path"/> (and everything in it) belong to <paramref name="account"/>.</summary>
@@ -117,10 +163,13 @@ public sealed class SshServer : IAsyncLifetime
     private async Task<SshAccount> CreateAccountAsync(string kind, bool hasShell)
     {
         var login = $"itr{kind}{_tag}";
-        var home = Path.Join(_directory, "home", login);
-        Directory.CreateDirectory(Path.GetDirectoryName(home)!);
-        await RunAsync("useradd", ["--create-home", "--home-dir", home, "--shell", "/bin/bash", "--user-group", login]);
+        var home = Path.Join(_view, "home", login);
+        await RunAsync("useradd", ["--no-create-home", "--home-dir", home, "--shell", "/bin/bash", "--user-group", login]);
         _logins.Add(login);
+        var local = LocalPath(home);
+        Directory.CreateDirectory(local);
+        await RunAsync("chmod", ["755", local]);
+        await RunAsync("chown", [$"{login}:{login}", local]);
         var password = "pw-" + Guid.NewGuid().ToString("N");
         await RunAsync("chpasswd", [], input: $"{login}:{password}\n");
         var passphrase = "pp-" + Guid.NewGuid().ToString("N")[..12];
@@ -130,11 +179,11 @@ public sealed class SshServer : IAsyncLifetime
         return new SshAccount(login, home, password, await File.ReadAllTextAsync(keyFile), passphrase, hasShell);
     }
 
-    private async Task StartAsync()
+    private async Task StartAsync(int? port)
     {
         for (var attempt = 1; attempt <= 5; attempt++)
         {
-            Port = FreePort();
+            Port = port ?? FreePort();
             var config = Path.Join(_directory, "sshd_config");
             await File.WriteAllTextAsync(config, $"""
                 Port {Port}
@@ -150,26 +199,34 @@ public sealed class SshServer : IAsyncLifetime
                 PermitRootLogin no
                 AllowUsers {ShellAccount.Login} {SftpAccount.Login}
                 Subsystem sftp internal-sftp
-                LogLevel INFO
+                LogLevel {(_isolated ? "DEBUG1" : "INFO")}
                 Match User {SftpAccount.Login}
                     ForceCommand internal-sftp
 
                 """);
-            var start = new ProcessStartInfo("/usr/sbin/sshd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-D", "-e", "-f", config })
-            {
-                start.ArgumentList.Add(argument);
-            }
+            var sshd = $"/usr/sbin/sshd -D -e -f '{config}'";
+            var start = _isolated
+                ? new ProcessStartInfo("unshare") { ArgumentList = { "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                    $"mount --bind '{Path.Join(_directory, "home")}' '{Path.Join(_view, "home")}' && exec {sshd}" } }
+                : new ProcessStartInfo("/usr/sbin/sshd") { ArgumentList = { "-D", "-e", "-f", config } };
+            start.UseShellExecute = false;
+            start.RedirectStandardError = true;
+            start.RedirectStandardOutput = true;
 
             var process = Process.Start(start)!;
             var listening = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             process.ErrorDataReceived += (_, line) =>
             {
+                if (line.Data is { } data)
+                {
+                    _log.Enqueue(data);
+                }
+
                 if (line.Data?.Contains($"Server listening on 127.0.0.1 port {Port}", StringComparison.Ordinal) == true)
                 {
                     listening.TrySetResult(true);
                 }
-                else if (line.Data is null || line.Data.Contains("Bind to port", StringComparison.Ordinal) || line.Data.Contains("fatal", StringComparison.OrdinalIgnoreCase))
+                else if (line.Data is null || (line.Data.Contains("Bind to port", StringComparison.Ordinal) && line.Data.Contains("failed", StringComparison.Ordinal)) || line.Data.Contains("fatal", StringComparison.OrdinalIgnoreCase))
                 {
                     listening.TrySetResult(false);
                 }
@@ -189,9 +246,10 @@ public sealed class SshServer : IAsyncLifetime
             }
 
             process.Dispose();
+            await Task.Delay(200);
         }
 
-        throw new InvalidOperationException("sshd did not start on a free loopback port in 5 attempts.");
+        throw new InvalidOperationException($"sshd did not start on a free loopback port in 5 attempts: {string.Join(" | ", _log.TakeLast(5))}");
     }
 
     /// <summary>Writes an ed25519 key pair and returns the public key's fingerprint.</summary>
@@ -209,3 +267,6 @@ public sealed class SshServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>sshd whose accounts' homes exist only inside its own mount namespace (see <see cref="SshServer"/>).</summary>
+public sealed class IsolatedSshServer() : SshServer(isolated: true);

@@ -4,13 +4,18 @@ using Microsoft.AspNetCore.Http;
 
 namespace Installatron.Core.Api.Handlers;
 
-/// <summary>Hosting accounts: <c>POST /users</c> creates, <c>POST /users/{user}</c> edits, <c>GET /users/{user}</c> reads.</summary>
+/// <summary>
+/// Hosting accounts: <c>POST /users</c> creates, <c>POST /users/{user}</c> edits, <c>GET /users/{user}</c> reads. An
+/// account may have a remote location (<see cref="RemoteLocationFields"/>); its secrets are stored sealed beside the
+/// account after the account itself, and never shown. Any edit seals the stored secrets again with the current key
+/// (how a key rotation reaches every account).
+/// </summary>
 public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
 {
     private static readonly IReadOnlyList<string> EditableFields =
     [
         "role", "owner", "suspended", "email", "home", "vhosts", "quota_disk_bytes", "quota_inodes", "php_version",
-        "db_server", "db_version",
+        "db_server", "db_version", "allowed_paths", .. RemoteLocationFields.Names,
     ];
 
     public Task<ApiResult> GetAsync(HttpRequest request, string user, CancellationToken cancellationToken) =>
@@ -32,8 +37,9 @@ public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
             }
 
             var now = time.GetUtcNow().ToUnixTimeSeconds();
-            var user = await ApplyAsync(new HostingUser { User = name, TimeCreated = now, TimeUpdated = now }, fields, cancellationToken);
+            var (user, secrets) = await ApplyAsync(new HostingUser { User = name, TimeCreated = now, TimeUpdated = now }, RemoteSecrets.None, fields, cancellationToken);
             await users.AddAsync(user, cancellationToken);
+            await users.SaveRemoteSecretsAsync(name, secrets, cancellationToken);
             return ApiResult.Success(user, $"The user {name} was created.\n", 201);
         });
 
@@ -43,8 +49,11 @@ public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
             var fields = await RequestFields.ReadAsync(request, cancellationToken);
             fields.RejectUnknown(EditableFields);
             var stored = await RequireAsync(user, cancellationToken);
-            var edited = await ApplyAsync(stored.Value, fields, cancellationToken) with { TimeUpdated = time.GetUtcNow().ToUnixTimeSeconds() };
+            var storedSecrets = stored.Value.Remote is null ? RemoteSecrets.None : await users.GetRemoteSecretsAsync(user, cancellationToken);
+            var (edited, secrets) = await ApplyAsync(stored.Value, storedSecrets, fields, cancellationToken);
+            edited = edited with { TimeUpdated = time.GetUtcNow().ToUnixTimeSeconds() };
             await users.ReplaceAsync(edited, stored.ETag, cancellationToken);
+            await users.SaveRemoteSecretsAsync(user, edited.Remote is null ? null : secrets, cancellationToken);
             return ApiResult.Success(edited, $"The user {user} was updated.\n");
         });
 
@@ -52,8 +61,9 @@ public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
         (Ids.IsValidUserName(user) ? await users.GetAsync(user, cancellationToken) : null)
         ?? throw new Refusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
 
-    /// <summary>The user with the given fields changed; every value is checked first.</summary>
-    private async Task<HostingUser> ApplyAsync(HostingUser user, RequestFields fields, CancellationToken cancellationToken)
+    /// <summary>The user with the given fields changed, and the secrets of its remote location; every value is checked first.</summary>
+    private async Task<(HostingUser User, RemoteSecrets Secrets)> ApplyAsync(
+        HostingUser user, RemoteSecrets storedSecrets, RequestFields fields, CancellationToken cancellationToken)
     {
         var owner = fields.String("owner") ?? user.Owner;
         if (owner.Length > 0 && owner != user.Owner)
@@ -77,7 +87,13 @@ public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
             throw RequestFields.Invalid("home", "must be an absolute path");
         }
 
-        return user with
+        var remote = RemoteLocationFields.Read(fields, user.Remote, storedSecrets) ?? new RemoteChange(user.Remote, storedSecrets);
+        if (remote.Remote is not null && home.Length == 0)
+        {
+            throw RequestFields.Invalid("home", "is required for an account with a remote location: the absolute path of its home on that server");
+        }
+
+        var changed = user with
         {
             Role = fields.Enum("role", UserRoles.All, user.Role),
             Owner = owner,
@@ -90,7 +106,22 @@ public sealed class UsersApi(ApiGuard guard, UserStore users, TimeProvider time)
             PhpVersion = OptionalVersion(fields, "php_version", user.PhpVersion),
             DbServer = fields.Enum("db_server", DbServers.All, user.DbServer),
             DbVersion = OptionalVersion(fields, "db_version", user.DbVersion),
+            AllowedPaths = AllowedPaths(fields) ?? user.AllowedPaths,
+            Remote = remote.Remote,
         };
+        return (changed, remote.Secrets);
+    }
+
+    /// <summary>Absolute folders (trailing '/' dropped), none holding '..'.</summary>
+    private static IReadOnlyList<string>? AllowedPaths(RequestFields fields)
+    {
+        var paths = fields.StringList("allowed_paths");
+        if (paths?.FirstOrDefault(p => !p.StartsWith('/') || p.Split('/').Contains("..") || Text.UnsafeText.Describe(p) is not null) is { } bad)
+        {
+            throw RequestFields.Invalid("allowed_paths", $"holds '{Text.UnsafeText.Show(bad)}'; every entry must be an absolute folder without '..'");
+        }
+
+        return paths?.Select(p => p.Length > 1 ? p.TrimEnd('/') : p).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static string OptionalVersion(RequestFields fields, string name, string current)

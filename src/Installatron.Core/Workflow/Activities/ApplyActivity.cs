@@ -23,25 +23,26 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
     protected override async Task<ApplyOutcome> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
         var install = state.Install.Value;
-        var site = state.SiteRoot;
+        var site = await state.SiteAsync(ct);
+        var root = site.Root;
         try
         {
             await faults.AtAsync(UpdateFaults.BeforeApply, input.TaskId, ct);
             var applied = new List<AppliedComponent>();
             if (state.Target is { } target)
             {
-                var newPackage = state.PackagePath(target);
+                var newPackage = site.PackagePath(target);
                 await catalog.DownloadPackageAsync(target, newPackage, ct);
                 string? oldPackage = null;
                 if (state.Installed is { } installed)
                 {
-                    oldPackage = state.PackagePath(installed);
+                    oldPackage = site.PackagePath(installed);
                     await catalog.DownloadPackageAsync(installed, oldPackage, ct);
                 }
 
-                var result = await applier.ApplyAsync(new ApplyRequest(site, newPackage, oldPackage, state.FilesFor(target),
-                    Path.Combine(state.StagingDirectory, "core"), state.Installed?.Package.Root), ct);
-                applied.AddRange(BundledComponents(state.Recipe, site, result.FoldersAdded ?? []));
+                var result = await applier.ApplyAsync(site.Files, new ApplyRequest(root, newPackage, oldPackage, state.FilesFor(target),
+                    Path.Combine(site.StagingDirectory, "core"), state.Installed?.Package.Root), ct);
+                applied.AddRange(await BundledComponentsAsync(state.Recipe, site, root, result.FoldersAdded ?? [], ct));
             }
 
             await faults.AtAsync(UpdateFaults.AfterCoreApplied, input.TaskId, ct);
@@ -50,7 +51,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
             foreach (var (kind, id, installed) in selected)
             {
                 if (state.Recipe.Component(kind) is { } component
-                    && await ApplyComponentAsync(state, site, component.ApplicationPrefix + id, $"{component.Folder}/{id}", installed, ct) is { } version)
+                    && await ApplyComponentAsync(site, root, component.ApplicationPrefix + id, $"{component.Folder}/{id}", installed, ct) is { } version)
                 {
                     applied.Add(new AppliedComponent(kind, id, installed, version));
                 }
@@ -58,9 +59,9 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
 
             return new ApplyOutcome(applied);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException && !SiteFailures.IsTransient(e))
         {
-            throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {site} failed: {e.Message}");
+            throw new UpdateStepException(ErrorCodes.FailedUpdate, $"Applying the update to {site.Connection.Describe(root)} failed: {e.Message}");
         }
     }
 
@@ -68,21 +69,25 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
         task with { Applied = result.Applied, Progress = Math.Max(task.Progress, 75) };
 
     /// <summary>Plugins and themes the core's release added because the site lacked them (a new default theme): from nothing to their header's version.</summary>
-    private static IEnumerable<AppliedComponent> BundledComponents(ApplicationRecipe recipe, string siteRoot, IReadOnlyList<string> folders)
+    private static async Task<IReadOnlyList<AppliedComponent>> BundledComponentsAsync(
+        ApplicationRecipe recipe, UpdateSite site, string root, IReadOnlyList<string> folders, CancellationToken ct)
     {
+        var added = new List<AppliedComponent>();
         foreach (var folder in folders)
         {
             var id = folder[(folder.LastIndexOf('/') + 1)..];
             if (recipe.Components.FirstOrDefault(c => folder.StartsWith(c.Folder + "/", StringComparison.Ordinal)) is { } component)
             {
-                var found = ComponentInventory.Find(siteRoot, component).FirstOrDefault(c => c.Id == id);
-                yield return new AppliedComponent(component.Kind, id, "", found?.Version ?? "");
+                var found = (await ComponentInventory.FindAsync(site.Files, root, component, ct)).FirstOrDefault(c => c.Id == id);
+                added.Add(new AppliedComponent(component.Kind, id, "", found?.Version ?? ""));
             }
         }
+
+        return added;
     }
 
     /// <summary>Replaces one plugin/theme folder from its newest package, if that is newer than the installed one; returns the version applied.</summary>
-    private async Task<string?> ApplyComponentAsync(UpdateState state, string site, string application, string directory, string installedVersion, CancellationToken ct)
+    private async Task<string?> ApplyComponentAsync(UpdateSite site, string root, string application, string directory, string installedVersion, CancellationToken ct)
     {
         var newest = (await catalog.ListVersionsAsync(application, ct)).FirstOrDefault();
         if (newest is null || (AppVersion.TryParse(installedVersion, out var current) && newest.ParsedVersion <= current))
@@ -90,10 +95,10 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
             return null;
         }
 
-        var package = state.PackagePath(newest);
+        var package = site.PackagePath(newest);
         await catalog.DownloadPackageAsync(newest, package, ct);
-        await applier.ApplyComponentAsync(site, directory, package,
-            Path.Combine(state.StagingDirectory, "components", application), ct);
+        await applier.ApplyComponentAsync(site.Files, root, directory, package,
+            Path.Combine(site.StagingDirectory, "components", application), ct);
         return newest.Version;
     }
 }

@@ -1,6 +1,7 @@
 using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -8,8 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>
-/// Backs up the site (minus <c>exclude_files</c>) into one verified archive, recorded in the backups table and, for a
-/// remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops the update.
+/// Backs up the site (minus <c>exclude_files</c>) into one verified archive in the account's backup folder on the
+/// site's own file system (built and verified on the site's server when it has a shell), recorded in the backups
+/// table and, for a remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops
+/// the update.
 /// </summary>
 [DurableTask(TaskNames.Backup)]
 public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateFaults faults, ILogger<BackupActivity> logger)
@@ -26,43 +29,49 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
             return done.Id;
         }
 
-        var site = state.SiteRoot;
-        var archive = state.ArchivePath;
-        Directory.CreateDirectory(Path.GetDirectoryName(archive)!);
+        var site = await state.SiteAsync(CancellationToken.None);
+        var files = site.Files;
+        var root = site.Root;
+        var archive = site.ArchivePath;
+        files.CreateDirectories(Path.GetDirectoryName(archive)!);
 
         await faults.AtAsync(UpdateFaults.BeforeBackup, input.TaskId, CancellationToken.None);
 
-        // The database first: if it cannot be dumped, no file is touched and nothing is archived. The dump then goes
-        // into the same archive as the files, its table checksums into the manifest.
-        var dump = InstallDatabase.DumpPathFor(archive);
+        // The database first: if it cannot be dumped, no file is touched and nothing is archived. The dump (a file on
+        // this machine) then goes into the same archive as the files, its table checksums into the manifest.
+        var dump = site.Connection.IsRemote ? Path.Join(site.WorkDirectory, Path.GetFileName(InstallDatabase.DumpPathFor(archive))) : InstallDatabase.DumpPathFor(archive);
         BackupAttachment[] attachments = [];
-        if (InstallDatabase.For(install) is { } database)
+        try
         {
-            try
+            if (await site.DatabaseAsync(CancellationToken.None) is { } database)
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(dump)!);
                 var tables = (await InstallDatabase.DumpAsync(database, install.Tables, dump, CancellationToken.None)).Tables;
                 attachments = [new BackupAttachment(InstallDatabase.AttachmentName, dump, tables)];
             }
-            catch (DatabaseException e)
-            {
-                throw new UpdateStepException(e.Errcode, $"The database backup failed: {e.Message}");
-            }
+        }
+        catch (DatabaseException e)
+        {
+            throw new UpdateStepException(e.Errcode, $"The database backup failed: {e.Message}");
         }
 
         BackupResult result;
         SiteManifest manifest;
         try
         {
-            await SiteBackup.CreateAsync(site, install.ExcludeFiles, archive, CancellationToken.None, attachments);
-            // Verified again from disk, whatever CreateAsync found or wrote: no verified backup, no update.
-            var verification = await SiteBackup.VerifyAsync(archive, CancellationToken.None);
+            await SiteBackup.CreateAsync(files, root, install.ExcludeFiles, archive, CancellationToken.None, attachments);
+            // Verified again where it is, whatever CreateAsync found or wrote: no verified backup, no update.
+            var verification = await SiteBackup.VerifyAsync(files, archive, CancellationToken.None);
             result = verification.EnsureValid();
             manifest = verification.Manifest!;
-            File.Delete(dump);
+            if (File.Exists(dump))
+            {
+                File.Delete(dump);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException && !SiteFailures.IsTransient(e))
         {
-            throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {site} could not be written and verified: {e.Message}");
+            throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {files.Describe(root)} could not be written and verified: {e.Message}");
         }
 
         var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
@@ -70,7 +79,7 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
         {
             Tables = manifest.Attachments?.SingleOrDefault(a => a.Name == InstallDatabase.AttachmentName)?.Tables,
         };
-        await backups.SaveAsync(record, CancellationToken.None);
+        await backups.SaveAsync(record, site.Connection.IsRemote ? ct => files.OpenReadAsync(archive, ct) : null, CancellationToken.None);
         return record.Id;
     }
 

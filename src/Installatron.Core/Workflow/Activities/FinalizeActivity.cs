@@ -1,4 +1,5 @@
 using Installatron.Core.Domain;
+using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -22,17 +23,17 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
 
     protected override async Task<UpdateOutcome> RunStepAsync(UpdateState state, FinalizeInput input, CancellationToken ct)
     {
-        var (site, staging) = Folders(state);
+        var (site, root, staging) = await FoldersAsync(state, ct);
         // Without the lease a newer update owns the install: only the task is recorded.
         if (!state.Task.Value.IsFinished && state.LeaseHeld)
         {
-            await UpdateInstallAsync(state, input, site, ct);
+            await UpdateInstallAsync(state, input, site, root, ct);
         }
 
         await leases.ReleaseAsync(input.Update.InstallId, input.Update.TaskId, ct);
-        if (staging is not null && Directory.Exists(staging))
+        if (site is not null && staging is not null)
         {
-            Directory.Delete(staging, recursive: true);
+            RemoveWorkFolders(site, staging);
         }
 
         return input.Outcome;
@@ -49,30 +50,60 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
     };
 
     /// <summary>
-    /// The real paths of the site and the staging folder; <c>null</c> when they now lead outside the owner's home:
-    /// the outcome is still recorded, and nothing on disk is touched.
+    /// The site and the real paths of its folder and the staging folder; <c>null</c> when they now lead outside the
+    /// owner's home, or the site's server cannot be reached: the outcome is still recorded, and nothing there is touched.
     /// </summary>
-    private static (string? Site, string? Staging) Folders(UpdateState state)
+    private static async Task<(UpdateSite? Site, string? Root, string? Staging)> FoldersAsync(UpdateState state, CancellationToken ct)
     {
         try
         {
-            return (state.SiteRoot, state.StagingDirectory);
+            var site = await state.SiteAsync(ct);
+            return (site, site.Root, site.StagingDirectory);
         }
-        catch (UpdateStepException)
+        catch (Exception e) when (e is UpdateStepException || SiteFailures.ErrcodeOf(e) is not null)
         {
-            return (null, null);
+            return (null, null, null);
         }
     }
 
-    private async Task UpdateInstallAsync(UpdateState state, FinalizeInput input, string? site, CancellationToken ct)
+    /// <summary>The update's staging folder (packages, unpacked files) and, for a remote site, its work folder here; best effort.</summary>
+    private static void RemoveWorkFolders(UpdateSite site, string staging)
+    {
+        if (!site.Connection.IsRemote)
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            return;
+        }
+
+        var work = site.WorkDirectory;
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        try
+        {
+            site.Files.DeleteTree(staging);
+        }
+        catch (Exception e) when (SiteFailures.IsTransient(e))
+        {
+            // The server went away: the folder is left for the next update of this site to clear (it is marked as ours).
+        }
+    }
+
+    private async Task UpdateInstallAsync(UpdateState state, FinalizeInput input, UpdateSite? site, string? root, CancellationToken ct)
     {
         var (stored, task, recipe) = (state.Install, state.Task.Value, state.Recipe);
         var install = stored.Value;
         var now = Work.Now;
-        var inventory = site is not null && recipe.Components.Count > 0;
-        var activation = input.Outcome.Status == TaskStatuses.Complete && inventory
-            ? await SiteInventory.ReadActivationAsync(recipe, install, ct)
-            : null;
+        var inventory = site is not null && root is not null && input.Outcome.Status == TaskStatuses.Complete && recipe.Components.Count > 0;
+        var activation = inventory ? await SiteInventory.ReadActivationAsync(recipe, site!.Connection, install, ct) : null;
+        var plugins = inventory ? await SiteInventory.RefreshPluginsAsync(recipe, site!.Files, root!, install.Plugins, activation, ct) : install.Plugins;
+        var themes = inventory ? await SiteInventory.RefreshThemesAsync(recipe, site!.Files, root!, install.Themes, activation, ct) : install.Themes;
         Install changed = input.Outcome.Status switch
         {
             TaskStatuses.Complete => install with
@@ -82,8 +113,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
                 VersionAutoupedAttempts = 0,
                 TimeUpdated = now,
                 Incomplete = false,
-                Plugins = inventory ? SiteInventory.RefreshPlugins(recipe, site!, install.Plugins, activation) : install.Plugins,
-                Themes = inventory ? SiteInventory.RefreshThemes(recipe, site!, install.Themes, activation) : install.Themes,
+                Plugins = plugins,
+                Themes = themes,
             },
             // A second run after a crash finds its failure recorded and changes nothing.
             _ when install.Failures.Any(f => f.Task == task.Id) => install,

@@ -48,7 +48,7 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
         string? behind;
         try
         {
-            behind = await ReportedVersions.DatabaseBehindAsync(state, ct);
+            behind = await ReportedVersions.DatabaseBehindAsync(state, await state.SiteAsync(ct), ct);
         }
         catch (DatabaseException e)
         {

@@ -25,18 +25,10 @@ public sealed class PreflightActivity(UpdateWork work, UpdatePreflight preflight
             throw new UpdateStepException(ErrorCodes.InvalidArgumentVersion, $"Version {state.Task.Value.VersionTo} was removed from the catalog.");
         }
 
-        PreflightReport report;
-        try
-        {
-            report = await preflight.RunAsync(state.Install.Value, state.Owner, state.Target, input.Backup, testConnections: false, ct, state.Task.Value.Measured);
-        }
-        catch (Refusal refusal)
-        {
-            throw UpdateStepException.From(refusal);
-        }
-
+        var site = await state.SiteAsync(ct);
+        var report = await preflight.RunAsync(site.Connection, state.Install.Value, state.Target, input.Backup, testConnections: false, ct, state.Task.Value.Measured);
         var before = await health.CheckAsync(state.Install.Value, state.Recipe, ct);
-        var core = await integrity.CheckInstalledAsync(state.Install.Value, report.Site, ct);
+        var core = await integrity.CheckInstalledAsync(site.Files, state.Install.Value, report.Site, ct);
         return new PreflightResult(report, before.State, core);
     }
 

@@ -9,7 +9,8 @@ namespace Installatron.Core.Workflow.Activities;
 /// <summary>
 /// What every step of the update does around its own work: it renews the install's lease, records itself on the task
 /// and loads the update's state once (<see cref="UpdateWork.BeginAsync"/>), runs with the lease renewed meanwhile
-/// (<see cref="LeaseKeeper"/>; a lease lost to a newer update cancels the step's I/O: <c>update_superseded</c>), then logs and records its duration and outcome — <c>ok</c>,
+/// (<see cref="LeaseKeeper"/>; a lease lost to a newer update cancels the step's I/O: <c>update_superseded</c>), closes
+/// the connection to its site, then logs and records its duration and outcome — <c>ok</c>,
 /// the errcode of its own verdict, or the type of an unexpected failure (which the orchestration's retry policy may
 /// run again). A step returns its result to the orchestrator; <see cref="Show"/> says what of it the task shows.
 /// </summary>
@@ -28,9 +29,10 @@ public abstract partial class UpdateActivity<TInput, TResult>(UpdateWork work, I
         LogStarted(logger, Step.Name, input.TaskId, input.InstallId);
         var outcome = "ok";
         Func<UpdateTask, UpdateTask>? show = null;
+        UpdateState? state = null;
         try
         {
-            var state = await work.BeginAsync(input, Step, CancellationToken.None);
+            state = await work.BeginAsync(input, Step, CancellationToken.None);
             await using var keeper = new LeaseKeeper(ct => work.RenewLeaseAsync(input, ct), LeaseStore.RenewInterval, work.Time);
             try
             {
@@ -49,19 +51,38 @@ public abstract partial class UpdateActivity<TInput, TResult>(UpdateWork work, I
             show = e.Shown;
             throw;
         }
+        catch (Exception e) when (Verdict(e) is { } verdict)
+        {
+            // A refusal, or a login the site's server refuses: running the step again would not change it.
+            outcome = verdict.Errcode;
+            throw verdict;
+        }
         catch (Exception e)
         {
+            // Anything else (a connection to the site's server lost on the way, say) is left to the retry policy.
             outcome = e.GetType().Name;
             LogUnexpected(logger, e, Step.Name, input.TaskId);
             throw;
         }
         finally
         {
+            if (state is not null)
+            {
+                await state.DisposeAsync();
+            }
+
             var duration = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogEnded(logger, Step.Name, input.TaskId, outcome, duration);
             await work.EndAsync(input.TaskId, new StepRun(Step.Name, startedAt, duration, outcome), show, CancellationToken.None);
         }
     }
+
+    private static UpdateStepException? Verdict(Exception e) => e switch
+    {
+        Refusal refusal => UpdateStepException.From(refusal),
+        Sites.Access.Sftp.RemoteLoginException => new UpdateStepException(ErrorCodes.FailedFilesystemLogin, e.Message),
+        _ => null,
+    };
 
     /// <summary>The step's own work, on the state loaded for it.</summary>
     protected abstract Task<TResult> RunStepAsync(UpdateState state, TInput input, CancellationToken cancellationToken);

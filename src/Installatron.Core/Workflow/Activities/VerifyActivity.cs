@@ -1,5 +1,6 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Installatron.Core.Workflow.Activities;
 /// installed from its own files (<see cref="ReportedVersions"/>).
 /// </summary>
 [DurableTask(TaskNames.Verify)]
-public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity, ILogger<VerifyActivity> logger)
+public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity, CatalogStore catalog, ILogger<VerifyActivity> logger)
     : UpdateActivity<bool>(work, logger)
 {
     protected override UpdateStep Step => UpdateSteps.Verify;
@@ -19,10 +20,14 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
     protected override async Task<bool> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
     {
         await faults.AtAsync(UpdateFaults.BeforeVerify, input.TaskId, ct);
+        var site = await state.SiteAsync(ct);
         if (state.Target is { } target)
         {
-            var site = state.SiteRoot;
-            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site, state.PackagePath(target), state.FilesFor(target), ct);
+            var root = site.Root;
+            // Apply left the package here; a step run on another machine (or after a restart) fetches it again.
+            var package = site.PackagePath(target);
+            await catalog.DownloadPackageAsync(target, package, ct);
+            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site.Files, root, package, state.FilesFor(target), ct);
             if (differences.Count > 0)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify,
@@ -30,14 +35,14 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
                     (differences.Count > 5 ? $" and {differences.Count - 5} more." : "."));
             }
 
-            if (await integrity.CheckAsync(target.Application, target.Version, site, ct) is { } report
+            if (await integrity.CheckAsync(site.Files, target.Application, target.Version, root, ct) is { } report
                 && CoreIntegrityCheck.VerifyFailure(report, target.Application) is { } failure)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify, failure);
             }
         }
 
-        var contradictions = ReportedVersions.Contradictions(state);
+        var contradictions = await ReportedVersions.ContradictionsAsync(state, site, ct);
         if (contradictions.Count > 0)
         {
             throw new UpdateStepException(ErrorCodes.FailedVerify,

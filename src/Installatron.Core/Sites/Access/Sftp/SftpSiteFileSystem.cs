@@ -19,12 +19,14 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
     private readonly SftpClient _client;
     private readonly RawSftpSession _raw;
     private readonly SshShell? _shell;
+    private SshClient? _commands;
 
-    private SftpSiteFileSystem(SshSiteSettings settings, SftpClient client, SshShell? shell)
+    private SftpSiteFileSystem(SshSiteSettings settings, SftpClient client, SshClient? commands, SshShell? shell)
     {
         Settings = settings;
         _client = client;
         _raw = new RawSftpSession(client);
+        _commands = commands;
         _shell = shell;
     }
 
@@ -42,8 +44,8 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
         try
         {
             client.OperationTimeout = settings.OperationTimeout;
-            var shell = useShell ? await SshShell.OpenAsync(settings, cancellationToken) : null;
-            return new SftpSiteFileSystem(settings, client, shell);
+            var (commands, shell) = useShell ? await SshShell.OpenAsync(settings, cancellationToken) : (null, null);
+            return new SftpSiteFileSystem(settings, client, commands, shell);
         }
         catch
         {
@@ -164,9 +166,30 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
         }
     }
 
+    /// <summary>
+    /// A port on this machine's loopback that reaches <paramref name="host"/>:<paramref name="port"/> as the server sees
+    /// it (SSH local port forwarding over the command connection, open until this file system is disposed). The far
+    /// end is only dialled when a client connects; when it refuses, that client's connection is closed.
+    /// </summary>
+    public async Task<int> ForwardAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        _commands ??= await SshConnector.ConnectAsync(Settings, info => new SshClient(info), cancellationToken);
+        var forwarded = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
+        try
+        {
+            _commands.AddForwardedPort(forwarded);
+            forwarded.Start();
+            return (int)forwarded.BoundPort;
+        }
+        catch (Exception e) when (SshConnector.Dropped(Settings, e) is RemoteHostException dropped)
+        {
+            throw dropped;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
-        _shell?.Dispose();
+        _commands?.Dispose();
         _client.Dispose();
         return ValueTask.CompletedTask;
     }

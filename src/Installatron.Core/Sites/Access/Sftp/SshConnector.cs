@@ -71,23 +71,27 @@ internal static class SshConnector
         };
     }
 
+    /// <summary>The private key read with its passphrase; <c>null</c> when it cannot be (the key's text is never part of a message).</summary>
+    internal static PrivateKeyFile? ReadPrivateKey(string privateKey, string? passphrase)
+    {
+        try
+        {
+            using var text = new MemoryStream(Encoding.UTF8.GetBytes(privateKey));
+            return string.IsNullOrEmpty(passphrase) ? new PrivateKeyFile(text) : new PrivateKeyFile(text, passphrase);
+        }
+        catch (Exception e) when (e is SshException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     private static ConnectionInfo ConnectionInfoFor(SshSiteSettings settings)
     {
         var methods = new List<AuthenticationMethod>();
         if (!string.IsNullOrEmpty(settings.PrivateKey))
         {
-            PrivateKeyFile key;
-            try
-            {
-                using var text = new MemoryStream(Encoding.UTF8.GetBytes(settings.PrivateKey));
-                key = string.IsNullOrEmpty(settings.PrivateKeyPassphrase) ? new PrivateKeyFile(text) : new PrivateKeyFile(text, settings.PrivateKeyPassphrase);
-            }
-            catch (Exception e) when (e is SshException or ArgumentException or InvalidOperationException or FormatException)
-            {
-                // The key's own text is never part of the message.
-                throw new RemoteLoginException($"The private key for {settings.Address} cannot be read (wrong passphrase, or not an OpenSSH private key).");
-            }
-
+            var key = ReadPrivateKey(settings.PrivateKey, settings.PrivateKeyPassphrase)
+                ?? throw new RemoteLoginException($"The private key for {settings.Address} cannot be read (wrong passphrase, or not an OpenSSH private key).");
             methods.Add(new PrivateKeyAuthenticationMethod(settings.Login, key));
         }
 

@@ -5,12 +5,24 @@ using Installatron.Bench;
 // Installatron.Bench run 100mb|1gb|both [work-directory]   generate sites, measure each phase, print a markdown table
 // Installatron.Bench generate 100mb|1gb DIRECTORY          only generate a site and its packages (for experiments)
 // Installatron.Bench phase NAME ARGS...                    one measured phase (run in a child process by "run")
+// Installatron.Bench fleet [installs] [updates] [all|plan|updates|limit|broken]   automatic updates at fleet scale (bench/fleet.sh)
+// Installatron.Bench bare-kestrel PORT [slim|default]                    Kestrel with one static 403 answer: the floor of bench/api.sh
 // Installatron.Bench remote-update HOST PORT LOGIN KEY FINGERPRINT SITE ARCHIVE STAGING NEW OLD   a remote update over SSH (bench/remote.sh)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["remote-update", ..])
 {
     return await RemotePhases.RunAsync(args);
+}
+
+if (args is ["fleet", ..])
+{
+    return await Installatron.Bench.Fleet.FleetBench.RunAsync(args);
+}
+
+if (args is ["bare-kestrel", var barePort, ..])
+{
+    return await BareKestrel.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), slim: args.Length < 3 || args[2] != "default");
 }
 
 if (args is ["phase", ..])

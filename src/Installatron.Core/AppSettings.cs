@@ -64,6 +64,13 @@ public static class AppSettings
         new("Installatron__WebhookAllowPrivateNetworks", SettingUse.Optional, "'true' allows webhook URLs on loopback, private, link-local and other non-public addresses (tests, private networks). Default false."),
         new("Installatron__WebhookAllowHttp", SettingUse.Optional, "'true' allows http:// webhook URLs (tests). Default false: https only."),
         new("Installatron__ToolRoot", SettingUse.LocalOnly, "Standalone server: folder with package-lock.json for Azurite (default: the repository root)."),
+        new("Installatron__RolloutCanaryPercent", SettingUse.Optional, "Share of a rollout's members its canary wave takes, in percent (default 2; at least RolloutCanaryMinimum)."),
+        new("Installatron__RolloutCanaryMinimum", SettingUse.Optional, "The fewest members of a rollout's canary wave (default 5)."),
+        new("Installatron__RolloutFailurePercent", SettingUse.Optional, "A wave whose failed or reverted updates pass this share of its members pauses the rollout (default 20)."),
+        new("Installatron__RolloutHealthRevertLimit", SettingUse.Optional, "More than this many sites of one target failing their health check and reverted pause its rollout (default 3)."),
+        new("Installatron__RolloutMaxConcurrent", SettingUse.Optional, "Automatic updates running at once over all rollouts (default 8)."),
+        new("Installatron__RolloutMaxPerServer", SettingUse.Optional, "Automatic updates running at once on one hosting server (default 4)."),
+        new("Installatron__SweepPageSize", SettingUse.Optional, "Installs the automatic-update sweep reads per page (default 1000, the most)."),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", SettingUse.LocalOnly, "Standalone server: an OpenTelemetry collector (OTLP); traces, metrics and logs are exported there when it is set (OTEL_EXPORTER_OTLP_PROTOCOL and the other standard OTEL_ variables apply)."),
     ];
 }

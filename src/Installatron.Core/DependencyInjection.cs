@@ -6,10 +6,12 @@ using Installatron.Core.Sites;
 using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
 using Installatron.Core.Workflow.Activities;
+using Installatron.Core.Workflow.Rollouts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Core;
 
@@ -19,7 +21,6 @@ public static class DependencyInjection
     public static IServiceCollection AddInstallatronCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<InstallatronOptions>().Bind(configuration.GetSection(InstallatronOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<InstallatronOptions>, InstallatronOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<InstallatronTables>();
@@ -32,6 +33,10 @@ public static class DependencyInjection
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
         services.AddSingleton<CoreChecksumStore>();
+        services.AddSingleton<RolloutStore>();
+        services.AddSingleton<RolloutMemberStore>();
+        services.AddSingleton<SlotStore>();
+        services.AddSingleton<IValidateOptions<InstallatronOptions>, InstallatronOptionsValidator>();
 
         services.AddSingleton<ApiKeyCheck>();
         services.AddSingleton<ApiGuard>();
@@ -47,6 +52,7 @@ public static class DependencyInjection
         services.AddSingleton<UpdateAnswers>();
         services.AddSingleton<Microsoft.DurableTask.Worker.IExceptionPropertiesProvider, StepFailureProperties>();
         services.AddSingleton<AutoUpdater>();
+        services.AddSingleton<RolloutControl>();
         services.AddSingleton<UpdateWork>();
         services.AddSingleton<SiteAccess>();
         services.AddSingleton<PackageApplier>();
@@ -65,6 +71,14 @@ public static class DependencyInjection
         services.AddTransient<HealthCheckActivity>();
         services.AddTransient<RevertActivity>();
         services.AddTransient<FinalizeActivity>();
+        services.AddTransient<PlanPageActivity>();
+        services.AddTransient<ClaimRunnersActivity>();
+        services.AddTransient<FinishSweepActivity>();
+        services.AddTransient<TakeWaveActivity>();
+        services.AddTransient<StartMembersActivity>();
+        services.AddTransient<RecordOutcomesActivity>();
+        services.AddTransient<FinishRunActivity>();
+        services.AddTransient<AdvanceActivity>();
 
         services.AddSingleton<InstallsApi>();
         services.AddSingleton<BrowserApi>();
@@ -72,6 +86,7 @@ public static class DependencyInjection
         services.AddSingleton<TasksApi>();
         services.AddSingleton<OpenApiApi>();
         services.AddSingleton<CatalogApi>();
+        services.AddSingleton<RolloutsApi>();
         services.AddSingleton<WebhooksApi>();
         services.AddInstallatronNotifications(configuration);
         services.AddSingleton<Outbound.Webhooks.ErrcodeStatus>(ErrorStatuses.StatusOf);
@@ -98,7 +113,7 @@ public static class DependencyInjection
             });
     }
 
-    /// <summary>The update orchestration and its activities, for any Durable Task worker (standalone server, tests).</summary>
+    /// <summary>The update orchestration and its activities, the sweep and the rollouts, for any Durable Task worker (standalone server, tests).</summary>
     public static DurableTaskRegistry AddInstallatronWorkflow(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<UpdateInstallOrchestrator>()
         .AddActivity<PreflightActivity>()
@@ -108,5 +123,15 @@ public static class DependencyInjection
         .AddActivity<HealthCheckActivity>()
         .AddActivity<RevertActivity>()
         .AddActivity<FinalizeActivity>()
+        .AddOrchestrator<SweepOrchestrator>()
+        .AddOrchestrator<RolloutOrchestrator>()
+        .AddActivity<PlanPageActivity>()
+        .AddActivity<ClaimRunnersActivity>()
+        .AddActivity<FinishSweepActivity>()
+        .AddActivity<TakeWaveActivity>()
+        .AddActivity<StartMembersActivity>()
+        .AddActivity<RecordOutcomesActivity>()
+        .AddActivity<FinishRunActivity>()
+        .AddActivity<AdvanceActivity>()
         .AddInstallatronNotifications();
 }

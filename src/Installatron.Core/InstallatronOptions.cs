@@ -1,3 +1,6 @@
+using Installatron.Core.Domain;
+using Microsoft.Extensions.Options;
+
 namespace Installatron.Core;
 
 /// <summary>The <c>Installatron</c> configuration section (environment: <c>Installatron__Key</c>, …).</summary>
@@ -32,6 +35,27 @@ public sealed class InstallatronOptions
     /// <summary>Theme slugs the sync follows besides those the catalog's installs have (comma separated).</summary>
     public string CatalogSyncThemes { get; set; } = "";
 
+    /// <summary>Share of a rollout's members its canary wave takes, in percent (at least <see cref="RolloutCanaryMinimum"/>).</summary>
+    public int RolloutCanaryPercent { get; set; } = 2;
+
+    /// <summary>The fewest members of a canary wave (all of them when the rollout has fewer).</summary>
+    public int RolloutCanaryMinimum { get; set; } = 5;
+
+    /// <summary>A wave whose failed (or failed and reverted) updates pass this share of its members, in percent, pauses the rollout.</summary>
+    public int RolloutFailurePercent { get; set; } = 20;
+
+    /// <summary>More than this many sites of one target failing their health check and reverted pause its rollout.</summary>
+    public int RolloutHealthRevertLimit { get; set; } = 3;
+
+    /// <summary>Automatic updates running at once, over all rollouts.</summary>
+    public int RolloutMaxConcurrent { get; set; } = 8;
+
+    /// <summary>Automatic updates running at once on one hosting server.</summary>
+    public int RolloutMaxPerServer { get; set; } = 4;
+
+    /// <summary>Installs the sweep reads per page (one activity each; at most 1,000, the table service's page).</summary>
+    public int SweepPageSize { get; set; } = 1000;
+
     /// <summary>
     /// The key that encrypts the secrets of remote locations at rest (AES-256-GCM): 32 random bytes in base64
     /// (<c>openssl rand -base64 32</c>). A Key Vault reference in Azure.
@@ -49,12 +73,15 @@ public sealed class InstallatronOptions
 
     /// <summary>Seconds between SSH keep-alive messages on an idle connection (0: none).</summary>
     public int SshKeepAliveSeconds { get; set; } = 30;
+
+    public RolloutSettings RolloutSettings => new(
+        RolloutCanaryPercent, RolloutCanaryMinimum, RolloutFailurePercent, RolloutHealthRevertLimit, RolloutMaxConcurrent, RolloutMaxPerServer);
 }
 
-/// <summary>What the core's settings must hold, checked when a host starts; each failure names the setting.</summary>
-public sealed class InstallatronOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<InstallatronOptions>
+/// <summary>What <see cref="InstallatronOptions"/> must hold, checked when either host starts; each failure names the setting.</summary>
+public sealed class InstallatronOptionsValidator : IValidateOptions<InstallatronOptions>
 {
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, InstallatronOptions options)
+    public ValidateOptionsResult Validate(string? name, InstallatronOptions options)
     {
         var failures = new List<string>();
         foreach (var (setting, value) in new[] { ("Installatron__SecretsKey", options.SecretsKey), ("Installatron__SecretsKey2", options.SecretsKey2) })
@@ -62,6 +89,23 @@ public sealed class InstallatronOptionsValidator : Microsoft.Extensions.Options.
             if (Storage.SecretBox.Problem(setting, value) is { } problem)
             {
                 failures.Add(problem);
+            }
+        }
+
+        foreach (var (setting, value, min, max) in new[]
+        {
+            ("RolloutCanaryPercent", options.RolloutCanaryPercent, 1, 100),
+            ("RolloutCanaryMinimum", options.RolloutCanaryMinimum, 1, RolloutRules.MaxWaveSize),
+            ("RolloutFailurePercent", options.RolloutFailurePercent, 0, 100),
+            ("RolloutHealthRevertLimit", options.RolloutHealthRevertLimit, 0, 100_000),
+            ("RolloutMaxConcurrent", options.RolloutMaxConcurrent, 1, 500),
+            ("RolloutMaxPerServer", options.RolloutMaxPerServer, 1, 500),
+            ("SweepPageSize", options.SweepPageSize, 1, 1000),
+        })
+        {
+            if (value < min || value > max)
+            {
+                failures.Add($"Installatron__{setting} must be a whole number from {min} to {max}; {value} is not.");
             }
         }
 
@@ -78,6 +122,6 @@ public sealed class InstallatronOptionsValidator : Microsoft.Extensions.Options.
             }
         }
 
-        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,5 +1,6 @@
 using Installatron.Core.Workflow;
 using Installatron.Core.Workflow.Activities;
+using Installatron.Core.Workflow.Rollouts;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Installatron.Functions;
 
 /// <summary>
-/// The update orchestration and its activities as Durable Functions. Thin wrappers: the classes live in the core
+/// The update orchestration and its activities, the sweep and the rollouts, as Durable Functions. Thin wrappers: the classes live in the core
 /// and are the same ones the standalone server registers (the Durable source generator is not available here).
 /// </summary>
 public sealed class WorkflowFunctions
@@ -43,6 +44,46 @@ public sealed class WorkflowFunctions
     [Function(TaskNames.Finalize)]
     public Task<UpdateOutcome> Finalize([ActivityTrigger] FinalizeInput input, FunctionContext context) =>
         Run<FinalizeActivity, FinalizeInput, UpdateOutcome>(context, TaskNames.Finalize, input);
+
+    [Function(RolloutTaskNames.Sweep)]
+    public Task<SweepOutcome> Sweep([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new SweepOrchestrator().RunAsync(context, context.GetInput<SweepInput>()!);
+
+    [Function(RolloutTaskNames.Rollout)]
+    public Task<RolloutRunOutcome> Rollout([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new RolloutOrchestrator().RunAsync(context, context.GetInput<RolloutRunInput>()!);
+
+    [Function(RolloutTaskNames.PlanPage)]
+    public Task<PlanPageResult> PlanPage([ActivityTrigger] PlanPageInput input, FunctionContext context) =>
+        Run<PlanPageActivity, PlanPageInput, PlanPageResult>(context, RolloutTaskNames.PlanPage, input);
+
+    [Function(RolloutTaskNames.ClaimRunners)]
+    public Task<IReadOnlyList<RunnerClaim>> ClaimRunners([ActivityTrigger] string sweepId, FunctionContext context) =>
+        Run<ClaimRunnersActivity, string, IReadOnlyList<RunnerClaim>>(context, RolloutTaskNames.ClaimRunners, sweepId);
+
+    [Function(RolloutTaskNames.FinishSweep)]
+    public Task<bool> FinishSweep([ActivityTrigger] string sweepId, FunctionContext context) =>
+        Run<FinishSweepActivity, string, bool>(context, RolloutTaskNames.FinishSweep, sweepId);
+
+    [Function(RolloutTaskNames.TakeWave)]
+    public Task<WaveAssignment> TakeWave([ActivityTrigger] RolloutRunInput input, FunctionContext context) =>
+        Run<TakeWaveActivity, RolloutRunInput, WaveAssignment>(context, RolloutTaskNames.TakeWave, input);
+
+    [Function(RolloutTaskNames.StartMembers)]
+    public Task<StartMembersResult> StartMembers([ActivityTrigger] StartMembersInput input, FunctionContext context) =>
+        Run<StartMembersActivity, StartMembersInput, StartMembersResult>(context, RolloutTaskNames.StartMembers, input);
+
+    [Function(RolloutTaskNames.RecordOutcomes)]
+    public Task<string> RecordOutcomes([ActivityTrigger] RecordOutcomesInput input, FunctionContext context) =>
+        Run<RecordOutcomesActivity, RecordOutcomesInput, string>(context, RolloutTaskNames.RecordOutcomes, input);
+
+    [Function(RolloutTaskNames.FinishRun)]
+    public Task<RunFinish> FinishRun([ActivityTrigger] RolloutRunInput input, FunctionContext context) =>
+        Run<FinishRunActivity, RolloutRunInput, RunFinish>(context, RolloutTaskNames.FinishRun, input);
+
+    [Function(RolloutTaskNames.Advance)]
+    public Task<StartMembersResult> Advance([ActivityTrigger] AdvanceInput input, FunctionContext context) =>
+        Run<AdvanceActivity, AdvanceInput, StartMembersResult>(context, RolloutTaskNames.Advance, input);
 
     private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext context, string name, TInput input)
         where TActivity : TaskActivity<TInput, TOutput> =>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Installatron.Server;
 
-/// <summary>Installatron's automatic updates on the standalone server: a sweep every <see cref="ServerOptions.AutoUpdateMinutes"/>.</summary>
+/// <summary>Installatron's automatic updates on the standalone server: a sweep started every <see cref="ServerOptions.AutoUpdateMinutes"/>, unless one still runs (on this or another server), then the announcement of newly available versions.</summary>
 public sealed partial class AutoUpdateService(AutoUpdateSweep updater, DurableTaskClient client, IOptions<ServerOptions> options, ILogger<AutoUpdateService> logger)
     : BackgroundService
 {
@@ -22,8 +22,7 @@ public sealed partial class AutoUpdateService(AutoUpdateSweep updater, DurableTa
         {
             try
             {
-                var run = await updater.RunOnceAsync(client, stoppingToken);
-                LogSweep(logger, run.Checked, run.Started.Count);
+                await updater.RunOnceAsync(client, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -31,9 +30,6 @@ public sealed partial class AutoUpdateService(AutoUpdateSweep updater, DurableTa
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automatic updates: {Checked} installs checked, {Started} updates started")]
-    private static partial void LogSweep(ILogger logger, int @checked, int started);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Automatic update sweep failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

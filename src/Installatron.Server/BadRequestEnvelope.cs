@@ -25,7 +25,8 @@ internal static class BadRequestEnvelope
     /// <summary>Kestrel's own refusal (a 4xx with no body that closes the connection) rewritten with the envelope; <c>null</c> for anything else.</summary>
     internal static byte[]? Rewrite(ReadOnlySpan<byte> written)
     {
-        if (written.Length > 1024 || !written.StartsWith("HTTP/1.1 4"u8) || !written.EndsWith("\r\n\r\n"u8))
+        if (written.Length > 1024 || !written.StartsWith("HTTP/1.1 4"u8) || !written.EndsWith("\r\n\r\n"u8)
+            || written.IndexOf("\r\nContent-Length: 0\r\n"u8) < 0)
         {
             return null;
         }

@@ -31,6 +31,13 @@ public static class ServerRoutes
         app.MapDelete("/webhooks/{id}", (HttpRequest r, string id, WebhooksApi api, CancellationToken ct) => api.DeleteAsync(r, id, ct)).WithName("DeleteWebhook");
         app.MapGet("/webhooks/{id}/deliveries", (HttpRequest r, string id, WebhooksApi api, CancellationToken ct) => api.ListDeliveriesAsync(r, id, ct)).WithName("ListWebhookDeliveries");
 
+        app.MapGet("/rollouts", (HttpRequest r, RolloutsApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListRollouts");
+        app.MapGet("/rollouts/{id}", (HttpRequest r, string id, RolloutsApi api, CancellationToken ct) => api.GetAsync(r, id, ct)).WithName("GetRollout");
+        app.MapPost("/rollouts/{id}/pause", (HttpRequest r, string id, RolloutsApi api, CancellationToken ct) => api.PauseAsync(r, id, ct)).WithName("PauseRollout");
+        app.MapPost("/rollouts/{id}/resume", (HttpRequest r, string id, RolloutsApi api, DurableTaskClient client, CancellationToken ct) => api.ResumeAsync(r, id, client, ct)).WithName("ResumeRollout");
+        app.MapPost("/rollouts/{id}/cancel", (HttpRequest r, string id, RolloutsApi api, CancellationToken ct) => api.CancelAsync(r, id, ct)).WithName("CancelRollout");
+        app.MapPost("/rollouts/sweep", (HttpRequest r, RolloutsApi api, DurableTaskClient client, CancellationToken ct) => api.SweepAsync(r, client, ct)).WithName("StartSweep");
+
         app.MapFallback("{*path}", (HttpRequest r, ApiGuard guard) => guard.RouteNotFoundAsync(r));
     }
 }

@@ -26,7 +26,16 @@ public sealed partial class ServerAzuriteTests(ITestOutputHelper output)
 
             var clock = Stopwatch.StartNew();
             server.InterruptGroup();
-            var exitCode = await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            int exitCode;
+            try
+            {
+                exitCode = await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine("The server did not exit 60 s after SIGINT; its output:\n" + server.Output);
+                throw;
+            }
             output.WriteLine($"SIGINT to the server's process group -> server exited after {clock.ElapsedMilliseconds} ms");
             output.WriteLine(server.Output);
 

@@ -16,17 +16,8 @@ public sealed class ServerCrashTests(ITestOutputHelper output)
         var azurite = await SharedAzurite.GetAsync();
         var dataPath = TestIds.NewTempDirectory();
         var prefix = TestIds.NewPrefix();
-        string[] arguments =
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--AzureWebJobsStorage", azurite.ConnectionString,
-            "--Installatron:Key", ApiServer.Key,
-            "--Installatron:TablePrefix", prefix,
-            "--Installatron:TaskHub", prefix,
-            "--Installatron:DurableLockTimeout", "00:00:10",
-            "--Installatron:DataPath", dataPath,
-            "--Logging:LogLevel:Default", "Warning",
-        ];
+        var arguments = ServerProcess.DurableArguments(azurite.ConnectionString, prefix, dataPath,
+            "--Logging:LogLevel:Default", "Warning");
         var site = Path.Combine(dataPath, "demo", "home", DemoData.User, "public_html", "staging");
         string taskId;
         string stepAtKill;

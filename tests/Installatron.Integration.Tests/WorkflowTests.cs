@@ -149,29 +149,27 @@ public sealed class WorkflowTests
     [Fact]
     public async Task AutoUpdate_ThreeFailedAttempts_StopsUntilASuccessfulUpdateResetsTheCount()
     {
-        await using var harness = await WorkflowHarness.StartAsync();
-        var updater = harness.Services.GetRequiredService<AutoUpdater>();
+        // A breaker that never trips: this is about the attempts, not the rollout's health.
+        await using var harness = await WorkflowHarness.StartAsync(settings: new Dictionary<string, string?> { ["Installatron:RolloutFailurePercent"] = "100" });
         harness.Faults.FailAt(UpdateFaults.BeforeApply);
 
         for (var attempt = 1; attempt <= AutoUpdater.MaxFailedAttempts; attempt++)
         {
-            var run = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
-            Assert.Equal([DemoData.InstallId], run.Started);
-            await WaitForAllTasksAsync(harness);
+            var run = await harness.SweepAsync();
+            Assert.Equal(1, run.Planned);
             Assert.Equal(attempt, (await harness.InstallAsync()).VersionAutoupedAttempts);
         }
 
-        var fourth = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
-        Assert.Empty(fourth.Started);
+        var fourth = await harness.SweepAsync();
+        Assert.Equal(0, fourth.Planned);
         Assert.Equal(3, ((TaskPage)(await harness.ListTasksAsync()).Data!).Total);
 
         // A successful update (here through the API) resets the count; automatic updates resume.
         harness.Faults.FailAt("nowhere");
         Assert.True((await harness.UpdateAsync("""{"version": "current", "plugins": []}""")).Result);
         Assert.Equal(0, (await harness.InstallAsync()).VersionAutoupedAttempts);
-        var resumed = await updater.RunOnceAsync(harness.Client, CancellationToken.None);
-        Assert.Equal([DemoData.InstallId], resumed.Started);
-        await WaitForAllTasksAsync(harness);
+        var resumed = await harness.SweepAsync();
+        Assert.Equal(1, resumed.Planned);
         var tasks = ((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks;
         Assert.Equal(4, tasks.Count(t => t.Automatic));
         Assert.Single(tasks, t => t.Automatic && t.Status == TaskStatuses.Complete);
@@ -186,11 +184,11 @@ public sealed class WorkflowTests
     {
         await using var harness = await WorkflowHarness.StartAsync();
         await harness.ChangeInstallAsync(i => i with { Autoup = "none" });
-        Assert.Empty((await harness.Services.GetRequiredService<AutoUpdater>().RunOnceAsync(harness.Client, CancellationToken.None)).Started);
+        Assert.Equal(0, (await harness.SweepAsync()).Planned);
 
         // 7.0.0 needs a manual update and 6.7.3 is the branch's newest: from 6.7.3 there is nothing automatic to do.
         await harness.ChangeInstallAsync(i => i with { Autoup = "all", Version = "6.7.3" });
-        Assert.Empty((await harness.Services.GetRequiredService<AutoUpdater>().RunOnceAsync(harness.Client, CancellationToken.None)).Started);
+        Assert.Equal(0, (await harness.SweepAsync()).Planned);
         Assert.Equal(0, ((TaskPage)(await harness.ListTasksAsync()).Data!).Total);
     }
 

@@ -10,12 +10,15 @@ namespace Installatron.Core.Api;
 /// </summary>
 public sealed partial class ApiGuard(ApiKeyCheck keys, ILogger<ApiGuard> logger)
 {
+    /// <summary>The same answer for every request without the right key, serialized once: refusing costs no more than it must.</summary>
+    private static readonly ApiResult WrongKey = ApiResult.Failure(ErrorCodes.InvalidApiKey, null,
+        $"The {ApiKeyCheck.HeaderName} header is missing or does not match the server's Installatron Server key.").Frozen();
+
     public async Task<ApiResult> RunAsync(HttpRequest request, Func<Task<ApiResult>> handler)
     {
         if (!keys.IsAuthorized(request))
         {
-            return ApiResult.Failure(ErrorCodes.InvalidApiKey, null,
-                $"The {ApiKeyCheck.HeaderName} header is missing or does not match the server's Installatron Server key.");
+            return WrongKey;
         }
 
         try

@@ -10,26 +10,34 @@ public sealed class ApiKeyCheck(IOptionsMonitor<InstallatronOptions> options)
 {
     public const string HeaderName = "X-API-KEY";
 
+    private ConfiguredKeys? _keys;
+
     public bool IsAuthorized(HttpRequest request)
     {
         var presented = request.Headers[HeaderName].ToString();
-        var current = options.CurrentValue;
-        // Both comparisons always run, so timing tells nothing about which key (if any) matched.
-        var first = Matches(presented, current.Key);
-        var second = Matches(presented, current.Key2);
-        return first | second;
+        var keys = KeysOf(options.CurrentValue);
+        // Hashing first makes the comparison independent of both lengths; both comparisons always run, so timing
+        // tells nothing about which key (if any) matched.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
+        var first = keys.Key is { } key && CryptographicOperations.FixedTimeEquals(hash, key);
+        var second = keys.Key2 is { } key2 && CryptographicOperations.FixedTimeEquals(hash, key2);
+        return (first | second) && presented.Length > 0;
     }
 
-    private static bool Matches(string presented, string configured)
+    /// <summary>The configured keys' hashes, computed again only when the settings change.</summary>
+    private ConfiguredKeys KeysOf(InstallatronOptions current)
     {
-        if (configured.Length == 0)
+        var keys = _keys;
+        if (keys is null || !ReferenceEquals(keys.Key1Text, current.Key) || !ReferenceEquals(keys.Key2Text, current.Key2))
         {
-            return false;
+            _keys = keys = new ConfiguredKeys(current.Key, current.Key2, HashOf(current.Key), HashOf(current.Key2));
         }
 
-        // Hashing first makes the comparison independent of both lengths.
-        var a = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var b = SHA256.HashData(Encoding.UTF8.GetBytes(configured));
-        return CryptographicOperations.FixedTimeEquals(a, b) && presented.Length > 0;
+        return keys;
     }
+
+    private static byte[]? HashOf(string configured) => configured.Length == 0 ? null : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+
+    private sealed record ConfiguredKeys(string Key1Text, string Key2Text, byte[]? Key, byte[]? Key2);
 }

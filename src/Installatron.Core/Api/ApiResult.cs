@@ -24,6 +24,9 @@ public sealed class ApiResult : IResult, IActionResult
 
     public Envelope Envelope { get; }
 
+    /// <summary>The body already serialized, for an answer that never changes (the wrong key's).</summary>
+    private byte[]? Body { get; init; }
+
     public IReadOnlyDictionary<string, string> Headers { get; }
 
     public int Status => Envelope.Status;
@@ -51,8 +54,18 @@ public sealed class ApiResult : IResult, IActionResult
             response.Headers[name] = value;
         }
 
+        if (Body is { } body)
+        {
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, httpContext.RequestAborted);
+            return;
+        }
+
         await JsonSerializer.SerializeAsync(response.Body, Envelope, ApiJson.Options, httpContext.RequestAborted);
     }
+
+    /// <summary>This answer with its body serialized once, to be sent as it is every time.</summary>
+    public ApiResult Frozen() => new(Envelope, Headers) { Body = JsonSerializer.SerializeToUtf8Bytes(Envelope, ApiJson.Options) };
 
     public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
 

@@ -48,6 +48,10 @@ public static class ErrorStatuses
         [ErrorCodes.FailedDatabaseTable] = 500,
         [ErrorCodes.FailedDatabaseDump] = 500,
         [ErrorCodes.FailedDatabaseQuery] = 500,
+        [ErrorCodes.RolloutNotFound] = 404,
+        [ErrorCodes.RolloutFinished] = 409,
+        [ErrorCodes.SweepInProgress] = 409,
+        [ErrorCodes.UpdateSuperseded] = 409,
         [ErrorCodes.InternalError] = 500,
     };
 

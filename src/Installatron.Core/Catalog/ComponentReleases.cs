@@ -50,7 +50,7 @@ public sealed class ComponentReleases(WordPressOrgSource source, CatalogStore ca
             return new CatalogSyncItem(application, info.Version, SyncOutcomes.Rejected, $"The source gives the {kind} '{slug}' the version '{info.Version}', which is not a version.");
         }
 
-        if ((await catalog.ListVersionsAsync(application, cancellationToken)).Any(v => v.ParsedVersion.Equals(version)))
+        if ((await catalog.ListVersionsAsync(application, cancellationToken, fresh: true)).Any(v => v.ParsedVersion.Equals(version)))
         {
             return new CatalogSyncItem(application, version.Text, SyncOutcomes.Present, $"{application} {version.Text} is already in the catalog.");
         }

@@ -38,7 +38,7 @@ public sealed class CoreReleases(WordPressOrgSource source, CatalogStore catalog
             return;
         }
 
-        var published = (await catalog.ListVersionsAsync(application, cancellationToken)).Select(v => v.ParsedVersion).ToList();
+        var published = (await catalog.ListVersionsAsync(application, cancellationToken, fresh: true)).Select(v => v.ParsedVersion).ToList();
         var known = new List<string>(installed);
         foreach (var offer in Distinct(offers))
         {

@@ -17,7 +17,7 @@ public sealed class VersionPublisher(CatalogStore catalog, RecipeBook recipes, T
     /// <summary>Publishes a checked draft with its package, read once from <paramref name="package"/>.</summary>
     public async Task<CatalogVersion> PublishAsync(VersionDraft draft, Stream package, CancellationToken cancellationToken)
     {
-        var existing = await catalog.ListVersionsAsync(draft.Application, cancellationToken);
+        var existing = await catalog.ListVersionsAsync(draft.Application, cancellationToken, fresh: true);
         if (existing.FirstOrDefault(v => v.ParsedVersion.Equals(draft.Version)) is { } same)
         {
             throw new Refusal(ErrorCodes.VersionExists, "version", $"{draft.Application} {same.Version} is already published.");

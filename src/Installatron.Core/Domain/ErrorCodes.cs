@@ -62,6 +62,10 @@ public static class ErrorCodes
     public const string FailedDatabaseTable = "failed_database_table";
     public const string FailedDatabaseDump = "failed_database_dump";
     public const string FailedDatabaseQuery = "failed_database_query";
+    public const string RolloutNotFound = "rollout_not_found";
+    public const string RolloutFinished = "rollout_finished";
+    public const string SweepInProgress = "sweep_in_progress";
+    public const string UpdateSuperseded = "update_superseded";
     public const string InternalError = "internal_error";
 
     /// <summary>The seed's errcodes, for the tests that check the table covers each of them.</summary>

@@ -39,6 +39,9 @@ public sealed record UpdateTask
 
     /// <summary>Started by the automatic updater rather than by an API call; only these count in <c>version_autouped_attempts</c>.</summary>
     public bool Automatic { get; init; }
+
+    /// <summary>The rollout that started this automatic update (<c>GET /rollouts/{id}</c>); <c>null</c> for updates through the API.</summary>
+    public string? Rollout { get; init; }
     public IReadOnlyList<string>? Plugins { get; init; }
     public IReadOnlyList<string>? Themes { get; init; }
     public string? BackupId { get; init; }

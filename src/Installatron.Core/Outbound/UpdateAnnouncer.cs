@@ -4,6 +4,7 @@ using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Core.Outbound;
 
@@ -11,41 +12,47 @@ namespace Installatron.Core.Outbound;
 /// <c>update_available</c> and <c>plugin_update_available</c>: after each automatic-update sweep and each catalog sync
 /// that added something, every install is checked for a newer core (its <c>version_available</c>) and newer plugins and
 /// themes in the catalog. Each newly available version is announced once — the last version announced per install
-/// and thing is remembered. A core version the automatic updater installs (started by this sweep, or due at the next
-/// one) is not announced: the <c>update</c> notification follows instead.
+/// and thing is remembered. A core version the automatic updater installs (the install's <c>autoup</c> makes it due) is
+/// not announced: the <c>update</c> notification follows instead. Installs are read a page at a time
+/// (<see cref="InstallatronOptions.SweepPageSize"/>), never the whole table at once.
 /// </summary>
 public sealed partial class UpdateAnnouncer(
     InstallStore installs, UserStore users, InstallView view, CatalogStore catalog, RecipeBook recipes, AnnouncementStore announced,
-    NotificationPlanner planner, NotificationOutbox outbox, ILogger<UpdateAnnouncer> logger)
+    NotificationPlanner planner, NotificationOutbox outbox, IOptions<InstallatronOptions> options, ILogger<UpdateAnnouncer> logger)
 {
-    /// <param name="updating">The installs the sweep just started automatic updates of; <c>null</c> after a catalog sync.</param>
     /// <returns>How many new versions were announced.</returns>
-    public async Task<int> AnnounceAsync(DurableTaskClient client, IReadOnlySet<string>? updating, CancellationToken cancellationToken)
+    public async Task<int> AnnounceAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         var catalogCache = new Dictionary<string, IReadOnlyList<CatalogVersion>>(StringComparer.Ordinal);
         var count = 0;
-        foreach (var stored in await installs.ListAsync(null, cancellationToken))
+        string? next = null;
+        do
         {
-            try
+            (var page, next) = await installs.PageAsync(next, options.Value.SweepPageSize, cancellationToken);
+            foreach (var stored in page)
             {
-                count += await AnnounceAsync(stored, updating, catalogCache, client, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One install's trouble (a concurrent change, a removed owner) never stops the others; the next run retries it.
-                LogFailed(logger, e, stored.Id);
+                try
+                {
+                    count += await AnnounceAsync(stored, catalogCache, client, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One install's trouble (a concurrent change, a removed owner) never stops the others; the next run retries it.
+                    LogFailed(logger, e, stored.Id);
+                }
             }
         }
+        while (next is not null);
 
         return count;
     }
 
     /// <summary>After a catalog sync: announces only when the sync added a version.</summary>
     public async Task<int> AfterCatalogSyncAsync(CatalogSyncRun run, DurableTaskClient client, CancellationToken cancellationToken) =>
-        run.Count(SyncOutcomes.Added) > 0 ? await AnnounceAsync(client, null, cancellationToken) : 0;
+        run.Count(SyncOutcomes.Added) > 0 ? await AnnounceAsync(client, cancellationToken) : 0;
 
     private async Task<int> AnnounceAsync(
-        Install stored, IReadOnlySet<string>? updating, Dictionary<string, IReadOnlyList<CatalogVersion>> catalogCache,
+        Install stored, Dictionary<string, IReadOnlyList<CatalogVersion>> catalogCache,
         DurableTaskClient client, CancellationToken cancellationToken)
     {
         var owner = (await users.GetAsync(stored.User, cancellationToken))?.Value;
@@ -57,7 +64,7 @@ public sealed partial class UpdateAnnouncer(
         var install = await view.PresentAsync(stored, cancellationToken);
         var record = await announced.GetAsync(install.Id, cancellationToken);
         var versions = new Dictionary<string, string>(record?.Value.Versions ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        var fresh = (await AvailableAsync(install, updating, catalogCache, cancellationToken))
+        var fresh = (await AvailableAsync(install, catalogCache, cancellationToken))
             .Where(a => !(versions.TryGetValue(a.Key, out var last) && last == a.Version))
             .ToList();
         if (fresh.Count == 0)
@@ -79,10 +86,10 @@ public sealed partial class UpdateAnnouncer(
 
     /// <summary>The newer core the install can be updated to (unless the automatic updater does it), and newer plugins and themes.</summary>
     private async Task<IReadOnlyList<AvailableUpdate>> AvailableAsync(
-        Install install, IReadOnlySet<string>? updating, Dictionary<string, IReadOnlyList<CatalogVersion>> catalogCache, CancellationToken cancellationToken)
+        Install install, Dictionary<string, IReadOnlyList<CatalogVersion>> catalogCache, CancellationToken cancellationToken)
     {
         var available = new List<AvailableUpdate>();
-        var automatic = updating is null ? AutoUpdater.AutomaticTarget(install) == install.VersionAvailable : updating.Contains(install.Id);
+        var automatic = AutoUpdater.AutomaticTarget(install) == install.VersionAvailable;
         if (install.VersionAvailable is { } core && !automatic)
         {
             available.Add(new AvailableUpdate(AvailableUpdate.Core, install.Application, install.Version, core));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using Installatron.Core.Domain;
@@ -7,10 +8,38 @@ namespace Installatron.Core.Storage;
 /// <summary>
 /// The application catalog: one row per published version (partition = application ID) and its package in the
 /// packages container. Packages are stored under a name that includes their SHA-256, so a blob is never overwritten.
+/// Versions are only ever added, so the lists are cached in memory: a publish through this store (an upload or the
+/// catalog sync) drops its application's list at once; a version published by another server or instance shows here
+/// within <see cref="CacheLifetime"/>, and a caller that needs a version the cached list lacks reads again
+/// (<see cref="FindVersionAsync"/>).
 /// </summary>
-public sealed class CatalogStore(InstallatronTables tables)
+public sealed class CatalogStore(InstallatronTables tables, TimeProvider time)
 {
-    public async Task<IReadOnlyList<CatalogVersion>> ListVersionsAsync(string application, CancellationToken cancellationToken)
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, CachedList> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The versions of an application, newest first; from the cache unless <paramref name="fresh"/>.</summary>
+    public Task<IReadOnlyList<CatalogVersion>> ListVersionsAsync(string application, CancellationToken cancellationToken, bool fresh = false)
+    {
+        var now = time.GetTimestamp();
+        if (!fresh && _cache.TryGetValue(application, out var cached) && cached.IsUsable(now, time))
+        {
+            return cached.Versions;
+        }
+
+        // One read for every caller at the same moment; a failed read is not kept.
+        var read = ReadVersionsAsync(application, CancellationToken.None);
+        _cache[application] = new CachedList(read, now);
+        return read.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A version of an application: from the cached list, else read again (it may have been published elsewhere a moment ago).</summary>
+    public async Task<CatalogVersion?> FindVersionAsync(string application, string version, CancellationToken cancellationToken) =>
+        (await ListVersionsAsync(application, cancellationToken)).FirstOrDefault(v => v.Version == version)
+        ?? (await ListVersionsAsync(application, cancellationToken, fresh: true)).FirstOrDefault(v => v.Version == version);
+
+    private async Task<IReadOnlyList<CatalogVersion>> ReadVersionsAsync(string application, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {application}");
@@ -48,7 +77,14 @@ public sealed class CatalogStore(InstallatronTables tables)
         }, cancellationToken);
 
         var entity = DocumentEntity.Create(version.Application, RowKeyOf(version.Version), version);
-        await tables.Versions.AddAsync(entity, VersionExists(version), cancellationToken);
+        try
+        {
+            await tables.Versions.AddAsync(entity, VersionExists(version), cancellationToken);
+        }
+        finally
+        {
+            _cache.TryRemove(version.Application, out _);
+        }
     }
 
     /// <summary>Proves a version's package is there and is the one published (<c>dryrun=all</c>).</summary>
@@ -98,6 +134,12 @@ public sealed class CatalogStore(InstallatronTables tables)
 
     public async Task<Stream> OpenPackageAsync(CatalogVersion version, CancellationToken cancellationToken) =>
         await tables.Packages.GetBlobClient(version.Package.Blob).OpenReadAsync(cancellationToken: cancellationToken);
+
+    private sealed record CachedList(Task<IReadOnlyList<CatalogVersion>> Versions, long ReadAt)
+    {
+        public bool IsUsable(long now, TimeProvider time) =>
+            !Versions.IsFaulted && !Versions.IsCanceled && time.GetElapsedTime(ReadAt, now) < CacheLifetime;
+    }
 
     /// <summary>The recipe stored for an application (partition <c>~recipes</c>, which no application ID can be), if any.</summary>
     public async Task<ApplicationRecipe?> GetRecipeAsync(string application, CancellationToken cancellationToken)

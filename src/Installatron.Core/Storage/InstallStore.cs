@@ -30,6 +30,19 @@ public sealed class InstallStore(InstallatronTables tables)
         return installs;
     }
 
+    /// <summary>One page of every install (at most <paramref name="pageSize"/>), and the token of the next page (<c>null</c> after the last).</summary>
+    public async Task<(IReadOnlyList<Install> Installs, string? Next)> PageAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        await foreach (var page in tables.Installs.QueryAsync<TableEntity>(maxPerPage: pageSize, cancellationToken: cancellationToken)
+                           .AsPages(continuationToken, pageSize))
+        {
+            return (page.Values.Select(e => DocumentEntity.Read<Install>(e).Value).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
     public async Task<ETag> AddAsync(Install install, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();

@@ -19,6 +19,9 @@ public sealed class InstallatronTables
         Tasks = account.Tables.GetTableClient(prefix + "Tasks");
         Leases = account.Tables.GetTableClient(prefix + "Leases");
         Backups = account.Tables.GetTableClient(prefix + "Backups");
+        Rollouts = account.Tables.GetTableClient(prefix + "Rollouts");
+        RolloutMembers = account.Tables.GetTableClient(prefix + "RolloutMembers");
+        Slots = account.Tables.GetTableClient(prefix + "Slots");
         BackupBlobs = account.Blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + "-backups");
         Packages = account.Blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + "-packages");
     }
@@ -36,12 +39,21 @@ public sealed class InstallatronTables
 
     public TableClient Backups { get; }
 
+    /// <summary>Rollouts (one row each) and the sweep's lock.</summary>
+    public TableClient Rollouts { get; }
+
+    /// <summary>The installs of each rollout (partition = rollout ID).</summary>
+    public TableClient RolloutMembers { get; }
+
+    /// <summary>Concurrency slots of automatic updates, overall and per hosting server.</summary>
+    public TableClient Slots { get; }
+
     public BlobContainerClient Packages { get; }
 
     /// <summary>Backups whose location (<c>bkloc</c>) is not <c>local</c>.</summary>
     public BlobContainerClient BackupBlobs { get; }
 
-    public IEnumerable<TableClient> AllTables => [Users, Installs, Versions, Tasks, Leases, Backups];
+    public IEnumerable<TableClient> AllTables => [Users, Installs, Versions, Tasks, Leases, Backups, Rollouts, RolloutMembers, Slots];
 
     public IEnumerable<BlobContainerClient> AllContainers => [Packages, BackupBlobs];
 

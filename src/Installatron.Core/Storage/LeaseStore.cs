@@ -7,14 +7,19 @@ namespace Installatron.Core.Storage;
 
 /// <summary>
 /// The update lease of an install: a row that exactly one task can hold. Taken with an insert (409 if held),
-/// reclaimed after expiry only with the expired row's ETag (412 if someone else reclaimed it first), released by its
-/// holder only. Instance-ID reuse is not relied on for mutual exclusion.
+/// reclaimed after expiry only with the expired row's ETag (412 if someone else reclaimed it first), renewed by its
+/// holder while the update runs (<see cref="RenewAsync"/>: at every step and every <see cref="RenewInterval"/> within
+/// one), released by its holder only. Instance-ID reuse is not relied on for mutual exclusion.
 /// </summary>
 public sealed class LeaseStore(InstallatronTables tables, TimeProvider time)
 {
     private const string RowKey = "lease";
 
-    public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(2);
+    /// <summary>How long a lease lasts from its last renewal: an update whose machine died frees its install after this.</summary>
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often a running step renews its lease (a sixth of the duration: five renewals may fail before it lapses).</summary>
+    public static readonly TimeSpan RenewInterval = DefaultDuration / 6;
 
     public async Task AcquireAsync(string installId, string taskId, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -57,6 +62,53 @@ public sealed class LeaseStore(InstallatronTables tables, TimeProvider time)
         {
             throw InProgress(installId, holder);
         }
+    }
+
+    /// <summary>
+    /// Extends the lease of <paramref name="taskId"/> by <paramref name="duration"/> from now, if the task still holds
+    /// it — expired or not, as long as no other task took it since (one read, and a write only when the last renewal is
+    /// more than half a <see cref="RenewInterval"/> old). <c>false</c> when the row is gone (released: the
+    /// update was finalized) or another task holds it (this one was given up, e.g. after a long outage, and a newer
+    /// update took the install): the caller must not touch the site any more.
+    /// </summary>
+    public async Task<bool> RenewAsync(string installId, string taskId, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await tables.Leases.GetEntityIfExistsAsync<TableEntity>(installId, RowKey, cancellationToken: cancellationToken);
+            if (!current.HasValue || current.Value!.GetString("TaskId") != taskId)
+            {
+                return false;
+            }
+
+            // Renewed moments ago (the step before): still ours, and nothing to write.
+            if (current.Value.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt - time.GetUtcNow() > duration - RenewInterval / 2)
+            {
+                return true;
+            }
+
+            var renewed = new TableEntity(installId, RowKey) { ["TaskId"] = taskId, ["ExpiresAt"] = time.GetUtcNow() + duration };
+            try
+            {
+                await tables.Leases.UpdateEntityAsync(renewed, current.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                // Changed in between: look again who holds it.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>When the install's lease held by <paramref name="taskId"/> expires; <c>null</c> when that task does not hold it.</summary>
+    public async Task<DateTimeOffset?> ExpiryAsync(string installId, string taskId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var current = await tables.Leases.GetEntityIfExistsAsync<TableEntity>(installId, RowKey, cancellationToken: cancellationToken);
+        return current.HasValue && current.Value!.GetString("TaskId") == taskId ? current.Value.GetDateTimeOffset("ExpiresAt") : null;
     }
 
     /// <summary>The task holding the install's lease, if it has not expired.</summary>

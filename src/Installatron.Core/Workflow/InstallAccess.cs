@@ -21,9 +21,12 @@ public sealed class InstallAccess(UserStore users, InstallStore installs)
 {
     public async Task<InstallInContext> ResolveAsync(string installId, string? user, CancellationToken cancellationToken)
     {
-        var acting = user is null ? null : await RequireUserAsync(user, cancellationToken);
-
-        var install = Ids.IsValidInstallId(installId) ? await installs.GetAsync(installId, cancellationToken) : null;
+        // The user and the install are read at the same time; a refusal of the user still comes first.
+        var actingRead = user is null ? Task.FromResult<HostingUser?>(null) : RequireOrNullAsync(user, cancellationToken);
+        var installRead = Ids.IsValidInstallId(installId) ? installs.GetAsync(installId, cancellationToken) : Task.FromResult<Stored<Install>?>(null);
+        await Task.WhenAll(actingRead, installRead);
+        var acting = await actingRead;
+        var install = await installRead;
         if (install is null)
         {
             throw NotFound(installId);
@@ -56,6 +59,8 @@ public sealed class InstallAccess(UserStore users, InstallStore installs)
             ?? throw new Refusal(ErrorCodes.UserNotFound, "user", $"The user '{user}' is not in the Installatron Server database.");
         return found.Suspended ? throw Suspended(found) : found;
     }
+
+    private async Task<HostingUser?> RequireOrNullAsync(string user, CancellationToken cancellationToken) => await RequireUserAsync(user, cancellationToken);
 
     /// <summary>The installs <paramref name="acting"/> may act for (everyone's without a user), those of suspended owners left out.</summary>
     public async Task<IReadOnlyList<Install>> VisibleInstallsAsync(HostingUser? acting, CancellationToken cancellationToken)

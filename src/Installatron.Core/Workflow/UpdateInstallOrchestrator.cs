@@ -59,6 +59,12 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
         catch (TaskFailedException failure)
         {
             var failed = StepFailure.Of(failure, ErrorCodes.FailedUpdate);
+            if (failed.Errcode == ErrorCodes.UpdateSuperseded)
+            {
+                // A newer update holds the install now: its site is not ours to revert or mark.
+                return await FailedAsync(context, log, input, failed, siteChanged: false);
+            }
+
             if (!(input.Backup && input.RevertOnFailure))
             {
                 return await FailedAsync(context, log, input, failed, siteChanged: true);
@@ -71,6 +77,11 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
             catch (TaskFailedException revertFailure)
             {
                 var revert = StepFailure.Of(revertFailure, ErrorCodes.FailedRevert);
+                if (revert.Errcode == ErrorCodes.UpdateSuperseded)
+                {
+                    return await FailedAsync(context, log, input, revert, siteChanged: false);
+                }
+
                 return await FailedAsync(context, log, input,
                     new StepFailure(ErrorCodes.FailedRevert, $"{failed.Message} The revert failed too: {revert.Message}"), siteChanged: true);
             }

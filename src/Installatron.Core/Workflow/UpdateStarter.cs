@@ -8,6 +8,9 @@ namespace Installatron.Core.Workflow;
 /// <summary>An update that was started now, or the earlier one the same <c>Idempotency-Key</c> already started.</summary>
 public sealed record StartedUpdate(string TaskId, bool Repeated);
 
+/// <summary>An update ready to run (<see cref="Input"/> for its orchestration), or the task its idempotency key already belongs to.</summary>
+public sealed record PreparedUpdate(string TaskId, UpdateInput Input, bool Repeated);
+
 /// <summary>What <c>dryrun=all</c> found: every check passed, every connection it proved; the installed core against its release when known.</summary>
 public sealed record DryRunReport(Install Install, CoreIntegrityReport? CoreIntegrity, IReadOnlyList<ConnectionCheck> Connections);
 
@@ -35,16 +38,46 @@ public sealed class UpdateStarter(
         }
     }
 
+    /// <summary>Starts the update now (its orchestration scheduled), or answers with the task the same key already started.</summary>
     public async Task<StartedUpdate> StartAsync(
         ValidatedUpdate update, string? idempotencyKey, DurableTaskClient client, CancellationToken cancellationToken, bool automatic = false)
+    {
+        var prepared = await PrepareAsync(update, idempotencyKey, cancellationToken, automatic);
+        if (prepared.Repeated)
+        {
+            return new StartedUpdate(prepared.TaskId, Repeated: true);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.UpdateInstall, prepared.Input,
+                new StartOrchestrationOptions { InstanceId = prepared.TaskId }, cancellationToken);
+        }
+        catch
+        {
+            await AbandonAsync(prepared.Input.InstallId, prepared.TaskId, idempotencyKey);
+            throw;
+        }
+
+        return new StartedUpdate(prepared.TaskId, Repeated: false);
+    }
+
+    /// <summary>
+    /// Everything of a start but the orchestration: the idempotency key, the install's lease, preflight and the task
+    /// row. The caller schedules <see cref="PreparedUpdate.Input"/> (a rollout as a sub-orchestration), or, when it cannot,
+    /// gives the update up with <see cref="AbandonAsync"/>.
+    /// </summary>
+    public async Task<PreparedUpdate> PrepareAsync(
+        ValidatedUpdate update, string? idempotencyKey, CancellationToken cancellationToken, bool automatic = false, string? rollout = null)
     {
         var install = update.Context.Install.Value;
         var request = update.Request;
         var backup = BackupAsked(update);
         var taskId = Ids.NewInstallId();
+        var input = new UpdateInput(taskId, install.Id, backup, RevertOnFailure: backup);
         if (idempotencyKey is not null && await tasks.ClaimIdempotencyKeyAsync(install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
         {
-            return new StartedUpdate(earlier, Repeated: true);
+            return new PreparedUpdate(earlier, input with { TaskId = earlier }, Repeated: true);
         }
 
         try
@@ -74,6 +107,7 @@ public sealed class UpdateStarter(
                 RevertOnFailure = backup,
                 Background = request.Background,
                 Automatic = automatic,
+                Rollout = rollout,
                 Plugins = request.Plugins is null ? null : update.Plugins.Select(p => p.Id).ToList(),
                 Themes = request.Themes is null ? null : update.Themes.Select(t => t.Id).ToList(),
                 Measured = new SiteMeasurement(report.SiteFiles, report.SiteBytes),
@@ -82,17 +116,21 @@ public sealed class UpdateStarter(
                 TimeCreated = now,
                 TimeUpdated = now,
             }, cancellationToken);
-            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.UpdateInstall, new UpdateInput(taskId, install.Id, backup, RevertOnFailure: backup),
-                new StartOrchestrationOptions { InstanceId = taskId }, cancellationToken);
         }
         catch
         {
-            await leases.ReleaseAsync(install.Id, taskId, CancellationToken.None);
-            await ReleaseKeyAsync(install.Id, idempotencyKey, CancellationToken.None);
+            await AbandonAsync(install.Id, taskId, idempotencyKey);
             throw;
         }
 
-        return new StartedUpdate(taskId, Repeated: false);
+        return new PreparedUpdate(taskId, input, Repeated: false);
+    }
+
+    /// <summary>Gives up a prepared update that will not run: its lease and its idempotency key are released.</summary>
+    public async Task AbandonAsync(string installId, string taskId, string? idempotencyKey)
+    {
+        await leases.ReleaseAsync(installId, taskId, CancellationToken.None);
+        await ReleaseKeyAsync(installId, idempotencyKey, CancellationToken.None);
     }
 
     /// <summary>The preflight of a request, on a connection of its own; the site's server's failures are its refusals.</summary>

@@ -17,6 +17,9 @@ public sealed record UpdateState(
     CatalogVersion? Installed,
     ApplicationRecipe Recipe) : IAsyncDisposable
 {
+    /// <summary>Whether this update still holds its install's lease (only finalize runs without it).</summary>
+    public bool LeaseHeld { get; init; } = true;
+
     private UpdateSite? _site;
 
     /// <summary>Opens the site's file system for this step (set by <see cref="UpdateWork.BeginAsync"/>).</summary>

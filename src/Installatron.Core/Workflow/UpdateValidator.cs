@@ -4,13 +4,14 @@ using Installatron.Core.Storage;
 
 namespace Installatron.Core.Workflow;
 
-/// <summary>An update request that passed every check the edge can make.</summary>
+/// <summary>An update request that passed every check the edge can make, with the application's catalog as it was read for it (once per request).</summary>
 public sealed record ValidatedUpdate(
     UpdateRequest Request,
     InstallInContext Context,
     CatalogVersion? Target,
     IReadOnlyList<PluginInfo> Plugins,
-    IReadOnlyList<ThemeInfo> Themes);
+    IReadOnlyList<ThemeInfo> Themes,
+    IReadOnlyList<CatalogVersion> Versions);
 
 /// <summary>
 /// The checks of an update that need no site access, in the order a caller would want them reported: who acts, which
@@ -30,7 +31,7 @@ public sealed class UpdateValidator(InstallAccess access, CatalogStore catalog, 
         var versions = await catalog.ListVersionsAsync(install.Application, cancellationToken);
         // Requirements are the site's: the environment of the account that owns it, whoever acts.
         var target = UpdatePolicy.ChooseTarget(request.Version, "version", install, versions, context.Owner);
-        return new ValidatedUpdate(request, context, target, plugins, themes);
+        return new ValidatedUpdate(request, context, target, plugins, themes, versions);
     }
 
     /// <summary>

@@ -65,6 +65,26 @@ public static class DemoWordPress
         }
     }
 
+    /// <summary>
+    /// A package of <paramref name="version"/> whose front page dies with a PHP parse error: a release that breaks every
+    /// site it reaches, for tests and benchmarks of health checks and rollouts.
+    /// </summary>
+    public static MemoryStream BrokenPackage(string version)
+    {
+        var package = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(package, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (path, content) in CoreFiles(version))
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(path).Open());
+                writer.Write(path == "wp-blog-header.php" ? "<?php\nthis is not php;\n" : content);
+            }
+        }
+
+        package.Position = 0;
+        return package;
+    }
+
     /// <summary>A zip package of the core files of <paramref name="version"/>.</summary>
     public static MemoryStream Package(string version)
     {

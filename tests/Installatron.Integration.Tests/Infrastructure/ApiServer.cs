@@ -154,7 +154,7 @@ public sealed record ApiResponse(int HttpStatus, MediaTypeHeaderValue? ContentTy
         Assert.Equal("application/json", ContentType?.MediaType);
         Assert.Equal(["result", "status", "errcode", "errfield", "message", "data"], Root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(status, Status);
-        Assert.Equal(status == 200 || status == 201, Result);
+        Assert.Equal(status is 200 or 201 or 202, Result);
         Assert.Equal(errcode, Errcode);
         Assert.Equal(errfield, Errfield);
         Assert.False(string.IsNullOrWhiteSpace(Message));

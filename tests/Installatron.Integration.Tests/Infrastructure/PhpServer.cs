@@ -42,7 +42,9 @@ public sealed class PhpServer : IAsyncDisposable
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start("php", ["-S", $"127.0.0.1:{port}", "-t", root], new ChildProcessOptions { Name = "php -S" });
+            // No opcode cache (on by default for the built-in server): a script replaced within its revalidation interval
+            // (2 s) would otherwise still run as it was, and a broken update could look healthy.
+            process = ChildProcess.Start("php", ["-d", "opcache.enable=0", "-S", $"127.0.0.1:{port}", "-t", root], new ChildProcessOptions { Name = "php -S" });
         }
         catch (InvalidOperationException e)
         {

@@ -44,6 +44,22 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public static ServerProcess Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool ownProcessGroup = false) =>
         new("Installatron.Server", arguments, environment, ownProcessGroup);
 
+    /// <summary>
+    /// The arguments of a standalone server of a crash or fail-over test on the shared Azurite: its own tables and task hub
+    /// (<paramref name="prefix"/>), a short Durable lock so a survivor takes over quickly, then <paramref name="more"/>.
+    /// </summary>
+    public static string[] DurableArguments(string connectionString, string prefix, string dataPath, params string[] more) =>
+    [
+        "--urls", "http://127.0.0.1:0",
+        "--AzureWebJobsStorage", connectionString,
+        "--Installatron:Key", ApiServer.Key,
+        "--Installatron:TablePrefix", prefix,
+        "--Installatron:TaskHub", prefix,
+        "--Installatron:DurableLockTimeout", "00:00:10",
+        "--Installatron:DataPath", dataPath,
+        .. more,
+    ];
+
     /// <summary>tests/Installatron.DurableCrashApp: a standalone server hosting a test orchestration.</summary>
     public static ServerProcess StartCrashApp(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         new("Installatron.DurableCrashApp", arguments, environment, ownProcessGroup: false);

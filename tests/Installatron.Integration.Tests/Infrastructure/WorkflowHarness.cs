@@ -153,6 +153,17 @@ public sealed class WorkflowHarness : IAsyncDisposable
         return (await Services.GetRequiredService<TasksApi>().ListAsync(context.Request, Client, CancellationToken.None)).Envelope;
     }
 
+    /// <summary>Runs an automatic-update sweep to its end (its rollouts included) and returns what it did.</summary>
+    public async Task<Core.Workflow.Rollouts.SweepOutcome> SweepAsync(TimeSpan? timeout = null)
+    {
+        var start = await Services.GetRequiredService<AutoUpdater>().RunOnceAsync(Client, CancellationToken.None);
+        Assert.True(start.Started, $"A sweep is still running: {start.SweepId}");
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(120));
+        var instance = await Client.WaitForInstanceCompletionAsync(start.SweepId, getInputsAndOutputs: true, cancel.Token);
+        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"The sweep ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}");
+        return instance.ReadOutputAs<Core.Workflow.Rollouts.SweepOutcome>()!;
+    }
+
     public async Task<UpdateTask> WaitForTaskAsync(string taskId, TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));

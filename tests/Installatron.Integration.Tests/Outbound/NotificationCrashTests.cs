@@ -18,21 +18,12 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
         var prefix = TestIds.NewPrefix();
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.HoldFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        string[] arguments =
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--AzureWebJobsStorage", azurite.ConnectionString,
-            "--Installatron:Key", ApiServer.Key,
-            "--Installatron:TablePrefix", prefix,
-            "--Installatron:TaskHub", prefix,
-            "--Installatron:DurableLockTimeout", "00:00:10",
-            "--Installatron:DataPath", dataPath,
+        var arguments = ServerProcess.DurableArguments(azurite.ConnectionString, prefix, dataPath,
             "--Installatron:CatalogSourceUrl", "",
             "--Installatron:WebhookAllowPrivateNetworks", "true",
             "--Installatron:WebhookAllowHttp", "true",
             "--Installatron:NotificationRetryDelays", "00:00:01",
-            "--Logging:LogLevel:Default", "Information",
-        ];
+            "--Logging:LogLevel:Default", "Information");
         string taskId;
         string endpointId;
         string logs;

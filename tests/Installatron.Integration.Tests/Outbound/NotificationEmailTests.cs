@@ -121,7 +121,7 @@ public sealed class NotificationEmailTests(ITestOutputHelper output)
 
         var run = await harness.Services.GetRequiredService<AutoUpdateSweep>().RunOnceAsync(harness.Client, CancellationToken.None);
 
-        Assert.Equal([DemoData.InstallId], run.Started);
+        Assert.True(run.Started);
         var mail = Assert.Single(await smtp.WaitForAsync(1));
         Assert.Equal("[Installatron] WordPress at http://website.com/staging was updated to 6.7.3", mail.Subject);
         Assert.Contains("(automatic update)", mail.Text);

@@ -29,7 +29,7 @@ public sealed class PropertyBasedRoutesTests(ITestOutputHelper output)
         "exclude_files", "files", "tables", "notification", "link_admin", "parent", "stage", "time_created", "role", "owner",
         "suspended", "home", "vhosts", "quota_disk_bytes", "quota_inodes", "php_version", "db_server", "db_version", "from",
         "install", "offset", "limit", "branch", "upgrade_from", "requirements", "package", "application", "idempotency_key",
-        "events", "description", "enabled", "rotate_secret",
+        "status", "reason", "events", "description", "enabled", "rotate_secret",
     ];
 
     [Fact]
@@ -93,19 +93,31 @@ public sealed class PropertyBasedRoutesTests(ITestOutputHelper output)
         Assert.True(
             root.EnumerateObject().Select(p => p.Name).SequenceEqual(["result", "status", "errcode", "errfield", "message", "data"])
             && response.Status == response.HttpStatus
-            && response.Result == response.HttpStatus is 200 or 201
+            && response.Result == response.HttpStatus is 200 or 201 or 202
             && (response.HttpStatus < 400 || response.Errcode is not null)
             && (response.Errcode is null || ErrorStatuses.Table.ContainsKey(response.Errcode) || KnownFields.Contains(response.Errcode[ErrorCodes.InvalidArgumentPrefix.Length..])),
             $"{request}\n→ {response.HttpStatus}: {response.Body}");
     }
 
-    /// <summary>A successful update may go on in the background: the next refusal is judged against the state after it.</summary>
+    /// <summary>A successful update or sweep may go on in the background: the next refusal is judged against the state after it.</summary>
     private static async Task WaitForUpdatesAsync(ApiServer server)
     {
         var tasks = server.Services.GetRequiredService<TaskStore>();
-        for (var i = 0; i < 300 && (await tasks.ListAsync(null, null, CancellationToken.None)).Any(t => !t.IsFinished); i++)
+        var rollouts = server.Services.GetRequiredService<RolloutStore>();
+        for (var i = 0; i < 300 && ((await tasks.ListAsync(null, null, CancellationToken.None)).Any(t => !t.IsFinished) || await SweepRunsAsync(rollouts)); i++)
         {
             await Task.Delay(100);
         }
+    }
+
+    private static async Task<bool> SweepRunsAsync(RolloutStore rollouts)
+    {
+        if (await rollouts.TryLockSweepAsync("probe", _ => Task.FromResult(true), CancellationToken.None) is not null)
+        {
+            return true;
+        }
+
+        await rollouts.UnlockSweepAsync("probe", CancellationToken.None);
+        return false;
     }
 }

@@ -33,7 +33,7 @@ public sealed class InstallsApi(
             var validated = await validator.ValidateAsync(id, update, cancellationToken);
             if (update.Dryrun == DryrunMode.Input)
             {
-                return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, await PresentAsync(validated.Context.Install.Value, cancellationToken),
+                return ApiResult.SuccessWithCode(ErrorCodes.CompleteDryrun, InstallView.Present(validated.Context.Install.Value, validated.Versions),
                     $"The dry run is complete: the input is valid and {DescribeTarget(validated)}.\n");
             }
 

@@ -11,7 +11,7 @@ public sealed record FinalizeInput(UpdateInput Update, UpdateOutcome Outcome, bo
 /// <summary>
 /// Records the outcome: the install row (version, time_updated, version_autouped*, failures, incomplete), then
 /// releases the install's lease, removes staged files, and marks the task finished. Idempotent: a finished task is
-/// left as it is.
+/// left as it is. An update that lost its lease to a newer one (<c>update_superseded</c>) leaves the install row alone.
 /// </summary>
 [DurableTask(TaskNames.Finalize)]
 public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, LeaseStore leases, ILogger<FinalizeActivity> logger)
@@ -24,7 +24,8 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
     protected override async Task<UpdateOutcome> RunStepAsync(UpdateState state, FinalizeInput input, CancellationToken ct)
     {
         var (site, root, staging) = await FoldersAsync(state, ct);
-        if (!state.Task.Value.IsFinished)
+        // Without the lease a newer update owns the install: only the task is recorded.
+        if (!state.Task.Value.IsFinished && state.LeaseHeld)
         {
             await UpdateInstallAsync(state, input, site, root, ct);
         }

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using Installatron.Core.Domain;
+using Installatron.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>
-/// What every step of the update does around its own work: it records itself on the task and loads the update's
-/// state once (<see cref="UpdateWork.BeginAsync"/>), runs, closes the connection to its site, then logs and records its duration and outcome — <c>ok</c>,
+/// What every step of the update does around its own work: it renews the install's lease, records itself on the task
+/// and loads the update's state once (<see cref="UpdateWork.BeginAsync"/>), runs with the lease renewed meanwhile
+/// (<see cref="LeaseKeeper"/>; a lease lost to a newer update cancels the step's I/O: <c>update_superseded</c>), closes
+/// the connection to its site, then logs and records its duration and outcome — <c>ok</c>,
 /// the errcode of its own verdict, or the type of an unexpected failure (which the orchestration's retry policy may
 /// run again). A step returns its result to the orchestrator; <see cref="Show"/> says what of it the task shows.
 /// </summary>
@@ -30,9 +33,17 @@ public abstract partial class UpdateActivity<TInput, TResult>(UpdateWork work, I
         try
         {
             state = await work.BeginAsync(input, Step, CancellationToken.None);
-            var result = await RunStepAsync(state, stepInput, CancellationToken.None);
-            show = task => Show(task, result);
-            return result;
+            await using var keeper = new LeaseKeeper(ct => work.RenewLeaseAsync(input, ct), LeaseStore.RenewInterval, work.Time);
+            try
+            {
+                var result = await RunStepAsync(state, stepInput, keeper.Token);
+                show = task => Show(task, result);
+                return result;
+            }
+            catch (OperationCanceledException) when (keeper.Lost)
+            {
+                throw UpdateWork.Superseded(input);
+            }
         }
         catch (UpdateStepException e)
         {

@@ -31,6 +31,8 @@ public static class DependencyInjection
         services.AddSingleton<TaskStore>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
+        services.AddSingleton<StoreBackups>();
+        services.AddSingleton<SiteRestorer>();
         services.AddSingleton<CoreChecksumStore>();
 
         services.AddSingleton<ApiKeyCheck>();

@@ -10,6 +10,20 @@ public sealed record BackupRecord(
 {
     /// <summary>The install's tables in the backup (inside the archive), with their checksums from its manifest; <c>null</c> when none.</summary>
     public IReadOnlyList<TableChecksum>? Tables { get; init; }
+
+    /// <summary>
+    /// <see cref="StoreFormat"/> when the backup is a document of the account's content-addressed store
+    /// (<see cref="ArchivePath"/> is then that document); <c>null</c> for a tar.gz archive (older backups, remote sites
+    /// and remote <c>bkloc</c>).
+    /// </summary>
+    public string? Format { get; init; }
+
+    /// <summary>Bytes the backup added to its store (compressed), or the archive's size; what keeping it costs at most.</summary>
+    public long StoredBytes { get; init; }
+
+    public const string StoreFormat = "store/1";
+
+    public bool InStore => Format == StoreFormat;
 }
 
 /// <summary>The backups index (partition = install, row = task) and, for remote locations, the archives in blob storage.</summary>

@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddSingleton<BackupStore>();
         services.AddSingleton<StoreBackups>();
         services.AddSingleton<SiteRestorer>();
+        services.AddSingleton<BackupRetention>();
         services.AddSingleton<CoreChecksumStore>();
 
         services.AddSingleton<ApiKeyCheck>();
@@ -72,6 +73,7 @@ public static class DependencyInjection
         services.AddSingleton<BrowserApi>();
         services.AddSingleton<UsersApi>();
         services.AddSingleton<TasksApi>();
+        services.AddSingleton<BackupsApi>();
         services.AddSingleton<OpenApiApi>();
         services.AddSingleton<CatalogApi>();
         services.AddSingleton<WebhooksApi>();

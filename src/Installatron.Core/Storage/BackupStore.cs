@@ -35,6 +35,32 @@ public sealed class BackupStore(InstallatronTables tables)
         return (await tables.Backups.GetAsync<BackupRecord>(installId, taskId, cancellationToken))?.Value;
     }
 
+    /// <summary>An install's backups, newest first.</summary>
+    public async Task<IReadOnlyList<BackupRecord>> ListAsync(string installId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var backups = new List<BackupRecord>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {installId}");
+        await foreach (var entity in tables.Backups.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            backups.Add(DocumentEntity.Read<BackupRecord>(entity).Value);
+        }
+
+        return backups.OrderByDescending(b => b.Time).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Forgets a backup: its uploaded archive (remote locations), then its row. Its files on disk are the caller's.</summary>
+    public async Task DeleteAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        if (backup.Location != BackupLocations.Local)
+        {
+            await tables.BackupBlobs.GetBlobClient(BlobName(backup)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        await tables.Backups.DeleteEntityAsync(backup.InstallId, backup.Id, cancellationToken: cancellationToken);
+    }
+
     /// <summary>
     /// Records the backup; a remote one is uploaded first (the archive stays where it was written until the update is
     /// finalized), read from <paramref name="openArchive"/> when the archive is not a file of this machine.

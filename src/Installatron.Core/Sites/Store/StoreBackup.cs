@@ -115,12 +115,7 @@ public static class StoreBackup
                     return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
             }
 
-            Stream source;
-            try
-            {
-                source = await files.OpenReadAsync(full, cancellationToken);
-            }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            if (await SiteFiles.TryOpenForBackupAsync(files, full, cancellationToken) is not { } source)
             {
                 return null;
             }

@@ -67,6 +67,8 @@ public static class DependencyInjection
         services.AddTransient<VerifyActivity>();
         services.AddTransient<HealthCheckActivity>();
         services.AddTransient<RevertActivity>();
+        services.AddTransient<RestoreActivity>();
+        services.AddSingleton<RestoreStarter>();
         services.AddTransient<FinalizeActivity>();
 
         services.AddSingleton<InstallsApi>();
@@ -112,5 +114,7 @@ public static class DependencyInjection
         .AddActivity<HealthCheckActivity>()
         .AddActivity<RevertActivity>()
         .AddActivity<FinalizeActivity>()
+        .AddOrchestrator<RestoreInstallOrchestrator>()
+        .AddActivity<RestoreActivity>()
         .AddInstallatronNotifications();
 }

@@ -40,7 +40,7 @@ public sealed partial class FinalizeActivity(UpdateWork work, InstallStore insta
         return input.Outcome;
     }
 
-    protected override UpdateTask Show(UpdateTask task, UpdateOutcome outcome) => task.IsFinished ? task : task with
+    protected override UpdateTask Show(UpdateTask task, UpdateOutcome outcome) => task.IsFinished ? task : Finished(task with
     {
         Status = outcome.Status,
         Step = TaskSteps.Done,
@@ -48,7 +48,9 @@ public sealed partial class FinalizeActivity(UpdateWork work, InstallStore insta
         Errcode = outcome.Errcode,
         Message = outcome.Message,
         TimeCompleted = Work.Now,
-    };
+    });
+
+    private static UpdateTask Finished(UpdateTask task) => task with { Outcome = TaskOutcomes.For(task) };
 
     /// <summary>
     /// The site and the real paths of its folder and the staging folder; <c>null</c> when they now lead outside the

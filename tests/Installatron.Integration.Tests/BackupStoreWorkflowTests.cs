@@ -47,7 +47,7 @@ public sealed class BackupStoreWorkflowTests
         Assert.Equal(taskIds[^1], kept.Id);
         Assert.True(kept.InStore);
         Assert.Equal([kept.Id + ".json"], Directory.GetFiles(Path.Combine(store, DemoData.InstallId)).Select(Path.GetFileName));
-        var contents = ContentStore.Open(store, TimeProvider.System);
+        var contents = ContentStore.Open(store);
         Assert.False(contents.Contains(Sha256("note 0\n")));
         Assert.False(contents.Contains(Sha256("note 1\n")));
         Assert.True(contents.Contains(Sha256("note 2\n")));

@@ -53,7 +53,7 @@ public sealed class DatabaseWorkflowTests(MariaDbServer mariadb)
 
         // The dump is stored with the site's files in the account's store, its checksums in the backup's manifest.
         Assert.True(backup.InStore);
-        var store = Core.Sites.Store.ContentStore.Open(Path.GetDirectoryName(Path.GetDirectoryName(backup.ArchivePath))!, TimeProvider.System);
+        var store = Core.Sites.Store.ContentStore.Open(Path.GetDirectoryName(Path.GetDirectoryName(backup.ArchivePath))!);
         var (stored, _) = await Core.Sites.Store.StoredBackup.ReadAsync(store, backup.ArchivePath, CancellationToken.None);
         Assert.Equal(tables, Assert.Single(stored.Manifest.Attachments!).Tables);
         var extracted = Path.Combine(harness.DataPath, "extracted.jsonl.gz");

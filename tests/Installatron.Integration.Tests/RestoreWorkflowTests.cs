@@ -71,7 +71,7 @@ public sealed class RestoreWorkflowTests
         var update = await harness.UpdateAsync("""{"revert": true}""");
         Assert.True(update.Result, update.Message);
         var backupId = Assert.Single(((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks).BackupId!;
-        var store = ContentStore.Open(Path.Combine(harness.DataPath, "demo", "home", DemoData.User, ".appdata", "backups"), TimeProvider.System);
+        var store = ContentStore.Open(Path.Combine(harness.DataPath, "demo", "home", DemoData.User, ".appdata", "backups"));
         var object_ = store.ObjectPath(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("<?php // only in this site\n"u8)));
         File.WriteAllBytes(object_, "not zstd at all"u8.ToArray());
         File.Delete(Path.Combine(harness.SitePath, "wp-config-extra.php"));

@@ -17,7 +17,7 @@ public sealed class StoreBackupTests : IDisposable
         _site = _temp["site"];
         WordPressFixture.WriteSite(_site);
         File.SetUnixFileMode(Path.Join(_site, "wp-content/uploads"), (UnixFileMode)0b111_101_000);
-        _store = ContentStore.Open(_temp["backups"], TimeProvider.System);
+        _store = ContentStore.Open(_temp["backups"]);
         Directory.CreateDirectory(_temp["packages"]);
         var zip = WordPressFixture.WritePackage(_temp["packages"], WordPressFixture.OldVersion);
         _package = new PackageSource(zip, new PackageReference("wordpress", WordPressFixture.OldVersion, Sha256Of(zip)));

@@ -15,7 +15,7 @@ public sealed class StoreCollectorTests : IDisposable
     {
         _site = _temp["site"];
         WordPressFixture.WriteSite(_site);
-        _store = ContentStore.Open(_temp["backups"], TimeProvider.System);
+        _store = ContentStore.Open(_temp["backups"]);
     }
 
     public void Dispose() => _temp.Dispose();

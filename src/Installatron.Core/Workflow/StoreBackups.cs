@@ -9,9 +9,9 @@ namespace Installatron.Core.Workflow;
 /// The steps' way to an account's content-addressed backup store (<see cref="ContentStore"/>): opening it, the
 /// installed version's package a backup references, and the same package fetched again from the catalog for a restore.
 /// </summary>
-public sealed class StoreBackups(CatalogStore catalog, TimeProvider time)
+public sealed class StoreBackups(CatalogStore catalog)
 {
-    public ContentStore Open(UpdateSite site) => ContentStore.Open(site.StoreRoot, time);
+    public ContentStore Open(UpdateSite site) => ContentStore.Open(site.StoreRoot);
 
     /// <summary>The installed version's package, downloaded into the update's work folder, for a backup to reference; null when the version is not in the catalog.</summary>
     public async Task<PackageSource?> InstalledPackageAsync(UpdateSite site, CatalogVersion? installed, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ public static class StoreBackup
 
         var fromPackage = package is null ? null : await PackageIndex.LoadAsync(store, package, cancellationToken);
         using var held = await store.EnterWriterAsync(cancellationToken);
-        var writer = new Writer(store, fromPackage);
+        using var writer = new Writer(store, fromPackage);
         var entries = new List<ManifestEntry>();
         foreach (var item in SiteTree.List(files, root, excludes, cancellationToken))
         {
@@ -81,6 +81,11 @@ public static class StoreBackup
             NewBytes = writer.NewBytes,
         };
 
+        if (writer.NewObjects > 0)
+        {
+            store.FlushToDisk();
+        }
+
         // The cheap check before the document is published: every content it needs is in the store.
         if (backup.StoredHashes().FirstOrDefault(h => !store.Contains(h)) is { } lost)
         {
@@ -92,8 +97,10 @@ public static class StoreBackup
     }
 
     /// <summary>Stores one backup's contents and counts what it added.</summary>
-    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package)
+    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package) : IDisposable
     {
+        private readonly ZstdSharp.Compressor _compressor = new(ContentStore.CompressionLevel);
+
         public SortedDictionary<string, string> UsedFromPackage { get; } = new(StringComparer.Ordinal);
 
         public long NewObjects { get; private set; }
@@ -147,7 +154,7 @@ public static class StoreBackup
                     }
 
                     var sha256 = snapshot.Sha256();
-                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, cancellationToken))
+                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, _compressor, cancellationToken))
                     {
                         Count(sha256);
                     }
@@ -193,6 +200,8 @@ public static class StoreBackup
             UsedFromPackage[sha256] = entry!;
             return true;
         }
+
+        public void Dispose() => _compressor.Dispose();
 
         private void Count(string sha256)
         {

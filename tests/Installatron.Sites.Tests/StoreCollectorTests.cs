@@ -107,6 +107,37 @@ public sealed class StoreCollectorTests : IDisposable
         Assert.All(backup.Backup.StoredHashes(), h => Assert.True(_store.Contains(h)));
     }
 
+    [Fact]
+    public async Task CollectAsync_ObjectFolderLinkedOutside_NothingOutsideRemoved()
+    {
+        var backup = await BackupAsync("task1");
+        File.Delete(backup.DocumentPath);
+        var outside = _temp["outside"];
+        Directory.CreateDirectory(outside);
+        var victim = Path.Join(outside, new string('f', 64) + ".zst");
+        File.WriteAllText(victim, "another account's file");
+        File.SetLastWriteTimeUtc(victim, DateTime.UtcNow.AddDays(-9));
+        Directory.CreateSymbolicLink(Path.Join(_store.ObjectsFolder, "zz"), outside);
+
+        await StoreCollector.CollectAsync(_store, TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
+
+        Assert.True(File.Exists(victim));
+    }
+
+    [Fact]
+    public void Open_StoreFolderIsALink_RefusedNothingWrittenThere()
+    {
+        var outside = _temp["outside"];
+        Directory.CreateDirectory(outside);
+        var root = _temp["linked-backups"];
+        Directory.CreateDirectory(root);
+        Directory.CreateSymbolicLink(Path.Join(root, ContentStore.StoreFolder), outside);
+
+        Assert.Throws<UnsafePathException>(() => ContentStore.Open(root));
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+    }
+
     private Task<StoreBackupResult> BackupAsync(string task) =>
         StoreBackup.CreateAsync(LocalSiteFileSystem.Instance, _site, [], _store, _store.DocumentPath("install1", task), null, [], CancellationToken.None);
 }

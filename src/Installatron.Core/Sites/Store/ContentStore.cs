@@ -26,7 +26,7 @@ public sealed partial class ContentStore
     /// <summary>The store's folder (<c>~/.appdata/backups</c> for an account's local backups).</summary>
     public string Root { get; }
 
-    internal string ObjectsFolder => Path.Join(Root, StoreFolder, "objects");
+    public string ObjectsFolder => Path.Join(Root, StoreFolder, "objects");
 
     internal string TemporaryFolder => Path.Join(Root, StoreFolder, "tmp");
 
@@ -35,13 +35,36 @@ public sealed partial class ContentStore
     internal string LockPath => Path.Join(Root, StoreFolder, "lock");
 
     /// <summary>Opens (creating its folders) the store at <paramref name="root"/>.</summary>
+    /// <remarks>
+    /// The store lies in the account's home, which its owner can change: its own folders must be real folders, never
+    /// symbolic links (<see cref="UnsafePathException"/>), so nothing is written, read for a collection or removed
+    /// elsewhere through them. <paramref name="root"/> itself is resolved by the caller (inside the account's home).
+    /// </remarks>
     public static ContentStore Open(string root)
     {
         var store = new ContentStore(Path.GetFullPath(root));
-        Directory.CreateDirectory(store.ObjectsFolder);
-        Directory.CreateDirectory(store.TemporaryFolder);
-        Directory.CreateDirectory(store.PackagesFolder);
+        foreach (var folder in new[] { Path.Join(store.Root, StoreFolder), store.ObjectsFolder, store.TemporaryFolder, store.PackagesFolder })
+        {
+            RequireRealDirectory(folder);
+        }
+
         return store;
+    }
+
+    /// <summary>Creates <paramref name="path"/> if missing; refuses it when it is a symbolic link or not a folder.</summary>
+    internal static void RequireRealDirectory(string path)
+    {
+        var info = new DirectoryInfo(path);
+        if (!info.Exists && info.LinkTarget is null && !File.Exists(path))
+        {
+            info.Create();
+            info.Refresh();
+        }
+
+        if (info.LinkTarget is not null || !info.Exists)
+        {
+            throw new UnsafePathException($"The backup store's folder '{path}' is a symbolic link or not a folder.");
+        }
     }
 
     /// <summary>Where the document of an install's backup taken by a task lives.</summary>
@@ -151,7 +174,9 @@ public sealed partial class ContentStore
     /// <summary>Every object's hash, with its size on disk and time (for a collection).</summary>
     public IEnumerable<(string Sha256, string Path, long Size, DateTime Modified)> Objects()
     {
-        foreach (var info in new DirectoryInfo(ObjectsFolder).EnumerateFiles("*.zst", SearchOption.AllDirectories))
+        // Links (to folders or files) are skipped: a collection never reads or removes anything through one.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var info in new DirectoryInfo(ObjectsFolder).EnumerateFiles("*.zst", options))
         {
             yield return (info.Name[..^4], info.FullName, info.Length, info.LastWriteTimeUtc);
         }
@@ -202,7 +227,7 @@ public sealed partial class ContentStore
     private void Publish(string temp, string sha256)
     {
         var path = ObjectPath(sha256);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        RequireRealDirectory(Path.GetDirectoryName(path)!);
         File.Move(temp, path, overwrite: true);
     }
 

@@ -44,7 +44,8 @@ public static class StoreCollector
             bytes += size;
         }
 
-        foreach (var temporary in new DirectoryInfo(store.TemporaryFolder).EnumerateFiles().Where(f => f.LastWriteTimeUtc <= cutoff).ToList())
+        var plain = new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var temporary in new DirectoryInfo(store.TemporaryFolder).EnumerateFiles("*", plain).Where(f => f.LastWriteTimeUtc <= cutoff).ToList())
         {
             temporary.Delete();
         }

@@ -45,7 +45,7 @@ public sealed record StoredBackup(string Format, string Compression, SiteManifes
     /// <summary>Writes the document beside its final place, flushed to disk, then renames it into place; returns its SHA-256.</summary>
     public async Task<string> WriteAsync(string path, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        ContentStore.RequireRealDirectory(Path.GetDirectoryName(path)!);
         var partial = path + SiteBackup.PartialSuffix;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(this, Json);
         await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))

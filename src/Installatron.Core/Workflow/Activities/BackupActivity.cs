@@ -63,8 +63,8 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
         try
         {
             record = site.UsesStore
-                ? await StoreAsync(state, site, input.TaskId, attachments)
-                : await ArchiveAsync(state, site, input.TaskId, archive, attachments);
+                ? await StoreAsync(state, site, root, input.TaskId, attachments)
+                : await ArchiveAsync(state, site, root, input.TaskId, archive, attachments);
             if (File.Exists(dump))
             {
                 File.Delete(dump);
@@ -80,12 +80,13 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
     }
 
     /// <summary>Into the account's store: checked as it is written, the document published last.</summary>
-    private async Task<BackupRecord> StoreAsync(UpdateState state, UpdateSite site, string taskId, BackupAttachment[] attachments)
+    /// <remarks><paramref name="root"/>: the site as the step resolved it once (never read again: a link swapped in meanwhile is refused by the engine).</remarks>
+    private async Task<BackupRecord> StoreAsync(UpdateState state, UpdateSite site, string root, string taskId, BackupAttachment[] attachments)
     {
         var install = state.Install.Value;
         var store = stores.Open(site);
         var package = await stores.InstalledPackageAsync(site, state.Installed, CancellationToken.None);
-        var result = await StoreBackup.CreateAsync(site.Files, site.Root, install.ExcludeFiles, store, store.DocumentPath(install.Id, taskId), package,
+        var result = await StoreBackup.CreateAsync(site.Files, root, install.ExcludeFiles, store, store.DocumentPath(install.Id, taskId), package,
             attachments, CancellationToken.None);
         return new BackupRecord(taskId, install.Id, install.Bkloc, result.DocumentPath, result.DocumentSha256, result.Files, result.Bytes,
             install.Version, Work.Now, Verified: true)
@@ -97,10 +98,10 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
     }
 
     /// <summary>One tar.gz archive on the site's own file system, verified again where it is.</summary>
-    private async Task<BackupRecord> ArchiveAsync(UpdateState state, UpdateSite site, string taskId, string archive, BackupAttachment[] attachments)
+    private async Task<BackupRecord> ArchiveAsync(UpdateState state, UpdateSite site, string root, string taskId, string archive, BackupAttachment[] attachments)
     {
         var install = state.Install.Value;
-        await SiteBackup.CreateAsync(site.Files, site.Root, install.ExcludeFiles, archive, CancellationToken.None, attachments);
+        await SiteBackup.CreateAsync(site.Files, root, install.ExcludeFiles, archive, CancellationToken.None, attachments);
         // Verified again where it is, whatever CreateAsync found or wrote: no verified backup, no update.
         var verification = await SiteBackup.VerifyAsync(site.Files, archive, CancellationToken.None);
         var result = verification.EnsureValid();

@@ -14,7 +14,7 @@ namespace Installatron.Core.Workflow;
 /// remote <c>bkloc</c>) is read where it was written (the site's own server for a remote site), fetched back from the
 /// backups container first when only that copy is left. Failures carry <c>errcode</c> (the step's own).
 /// </summary>
-public sealed class SiteRestorer(BackupStore backups, StoreBackups stores)
+public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, TimeProvider time)
 {
     public async Task RestoreAsync(UpdateState state, BackupRecord backup, string errcode, CancellationToken ct)
     {
@@ -30,7 +30,7 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores)
                 var package = await stores.PackageForAsync(site, backup.ArchivePath, ct);
                 await RestoreTablesAsync(site, backup, Path.Join(site.WorkDirectory, "restore.tables.jsonl.gz"),
                     dump => StoreRestore.ExtractAttachmentAsync(store, backup.ArchivePath, InstallDatabase.AttachmentName, dump, ct), ct);
-                await StoreRestore.RestoreAsync(files, store, backup.ArchivePath, package, root, excludes, ct);
+                await SettledAsync(await StoreRestore.RestoreAsync(files, store, backup.ArchivePath, package, root, excludes, ct), ct);
                 return;
             }
 
@@ -38,12 +38,25 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores)
             var dumpPath = site.Connection.IsRemote ? Path.Join(site.WorkDirectory, "revert.tables.jsonl.gz") : InstallDatabase.DumpPathFor(archive);
             await RestoreTablesAsync(site, backup, dumpPath,
                 dump => SiteBackup.ExtractAttachmentAsync(files, archive, InstallDatabase.AttachmentName, dump, ct), ct);
-            await SiteRestore.RestoreAsync(files, archive, root, excludes, ct);
+            await SettledAsync(await SiteRestore.RestoreAsync(files, archive, root, excludes, ct), ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException or DatabaseException
             && !SiteFailures.IsTransient(e))
         {
             throw new UpdateStepException(errcode, $"Restoring {files.Describe(root)} from the backup failed: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// When files changed, the restore ends only once PHP's OPcache serves them (see
+    /// <see cref="Activities.HealthCheckActivity.OpcacheRevalidation"/>): a task that says "restored" means the site runs
+    /// the restored files, not compiled copies of the ones they replaced.
+    /// </summary>
+    private async Task SettledAsync(RestoreResult result, CancellationToken ct)
+    {
+        if (result.FilesWritten + result.EntriesRemoved > 0)
+        {
+            await Task.Delay(Activities.HealthCheckActivity.OpcacheRevalidation, time, ct);
         }
     }
 

@@ -27,6 +27,9 @@ public static class Phases
             "restore" => await RestoreAsync(args[2], args[3]),
             "checksums" => await ChecksumsAsync(args[2], args[3]),
             "core-integrity" => await CoreIntegrityAsync(args[2], args[3]),
+            "store-backup" => await StorePhases.BackupAsync(args[2], args[3], args[4], args[5]),
+            "store-restore" => await StorePhases.RestoreAsync(args[2], args[3], args[4], args[5]),
+            "store-sites" => await StorePhases.ManySitesAsync(args[2], args[3], args[4]),
             _ => throw new ArgumentException($"Unknown phase '{name}'."),
         };
         clock.Stop();

@@ -7,7 +7,7 @@ using Installatron.Processes;
 namespace Installatron.Bench;
 
 /// <summary>Runs every phase for one site size and collects the rows of the report.</summary>
-public sealed class Runner(string workDirectory)
+public sealed partial class Runner(string workDirectory)
 {
     private readonly List<PhaseResult> _rows = [];
 

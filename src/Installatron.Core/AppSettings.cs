@@ -38,6 +38,8 @@ public static class AppSettings
         new("Installatron__SshConnectTimeoutSeconds", SettingUse.Optional, "Seconds connecting to a site's SSH server (TCP, key exchange, login) may take (default 15)."),
         new("Installatron__SshOperationTimeoutSeconds", SettingUse.Optional, "Seconds one SFTP request or one command on a site's server may take (default 600)."),
         new("Installatron__SshKeepAliveSeconds", SettingUse.Optional, "Seconds between SSH keep-alive messages on an idle connection to a site's server (default 30; 0 = none)."),
+        new("Installatron__BackupsKept", SettingUse.Optional, "Backups kept per install, newest first; backups of unfinished tasks are kept too (default 3)."),
+        new("Installatron__BackupGraceHours", SettingUse.Optional, "Hours an unreferenced content of a backup store is kept before a collection removes it (default 24)."),
         new("Installatron__SyncWaitSeconds", SettingUse.Optional, "Seconds a synchronous update is waited for before answering 202 with the task (default 180, under Azure's 230 s limit)."),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingUse.SetByBicep, "Application Insights, read by the Functions host and by the worker's OpenTelemetry exporter (no telemetry is exported when it is empty)."),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingUse.SetByBicep, "Entra ID authentication for Application Insights (local auth is disabled): 'ClientId=<guid>;Authorization=AAD'."),

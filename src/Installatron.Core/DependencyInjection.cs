@@ -32,6 +32,9 @@ public static class DependencyInjection
         services.AddSingleton<TaskStore>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
+        services.AddSingleton<StoreBackups>();
+        services.AddSingleton<SiteRestorer>();
+        services.AddSingleton<BackupRetention>();
         services.AddSingleton<CoreChecksumStore>();
         services.AddSingleton<RolloutStore>();
         services.AddSingleton<RolloutMemberStore>();
@@ -70,6 +73,8 @@ public static class DependencyInjection
         services.AddTransient<VerifyActivity>();
         services.AddTransient<HealthCheckActivity>();
         services.AddTransient<RevertActivity>();
+        services.AddTransient<RestoreActivity>();
+        services.AddSingleton<RestoreStarter>();
         services.AddTransient<FinalizeActivity>();
         services.AddTransient<PlanPageActivity>();
         services.AddTransient<ClaimRunnersActivity>();
@@ -84,6 +89,7 @@ public static class DependencyInjection
         services.AddSingleton<BrowserApi>();
         services.AddSingleton<UsersApi>();
         services.AddSingleton<TasksApi>();
+        services.AddSingleton<BackupsApi>();
         services.AddSingleton<OpenApiApi>();
         services.AddSingleton<CatalogApi>();
         services.AddSingleton<RolloutsApi>();
@@ -133,5 +139,7 @@ public static class DependencyInjection
         .AddActivity<RecordOutcomesActivity>()
         .AddActivity<FinishRunActivity>()
         .AddActivity<AdvanceActivity>()
+        .AddOrchestrator<RestoreInstallOrchestrator>()
+        .AddActivity<RestoreActivity>()
         .AddInstallatronNotifications();
 }

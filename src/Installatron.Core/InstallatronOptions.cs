@@ -76,6 +76,12 @@ public sealed class InstallatronOptions
 
     public RolloutSettings RolloutSettings => new(
         RolloutCanaryPercent, RolloutCanaryMinimum, RolloutFailurePercent, RolloutHealthRevertLimit, RolloutMaxConcurrent, RolloutMaxPerServer);
+
+    /// <summary>Backups kept per install (the newest; backups of unfinished tasks are kept too).</summary>
+    public int BackupsKept { get; set; } = 3;
+
+    /// <summary>Hours a content of the backup store nothing names is kept before a collection removes it.</summary>
+    public int BackupGraceHours { get; set; } = 24;
 }
 
 /// <summary>What <see cref="InstallatronOptions"/> must hold, checked when either host starts; each failure names the setting.</summary>
@@ -120,6 +126,16 @@ public sealed class InstallatronOptionsValidator : IValidateOptions<Installatron
             {
                 failures.Add($"{setting} must be a number of seconds from {minimum} to 86400; {seconds} is not.");
             }
+        }
+
+        if (options.BackupsKept is < 1 or > 1000)
+        {
+            failures.Add($"Installatron__BackupsKept must be a number of backups from 1 to 1000; {options.BackupsKept} is not.");
+        }
+
+        if (options.BackupGraceHours is < 0 or > 8760)
+        {
+            failures.Add($"Installatron__BackupGraceHours must be a number of hours from 0 to 8760; {options.BackupGraceHours} is not.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

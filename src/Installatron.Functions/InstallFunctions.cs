@@ -18,6 +18,12 @@ public sealed class InstallFunctions(InstallsApi api)
         [DurableClient] DurableTaskClient client) =>
         await api.UpdateAsync(request, id, client, request.HttpContext.RequestAborted);
 
+    [Function("RestoreInstall")]
+    public async Task<IActionResult> Restore(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "installs/{id}/restore")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client) =>
+        await api.RestoreAsync(request, id, client, request.HttpContext.RequestAborted);
+
     [Function("UpgradeInstall")]
     public async Task<IActionResult> Upgrade(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "installs/{id}/upgrade")] HttpRequest request, string id,

@@ -85,6 +85,14 @@ public sealed class WorkflowFunctions
     public Task<StartMembersResult> Advance([ActivityTrigger] AdvanceInput input, FunctionContext context) =>
         Run<AdvanceActivity, AdvanceInput, StartMembersResult>(context, RolloutTaskNames.Advance, input);
 
+    [Function(TaskNames.RestoreInstall)]
+    public Task<UpdateOutcome> RestoreInstall([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new RestoreInstallOrchestrator().RunAsync(context, context.GetInput<UpdateInput>()!);
+
+    [Function(TaskNames.Restore)]
+    public Task<bool> Restore([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<RestoreActivity, UpdateInput, bool>(context, TaskNames.Restore, input);
+
     private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext context, string name, TInput input)
         where TActivity : TaskActivity<TInput, TOutput> =>
         context.InstanceServices.GetRequiredService<TActivity>().RunAsync(new FunctionActivityContext(name, context.InvocationId), input);

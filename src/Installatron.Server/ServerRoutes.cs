@@ -14,6 +14,8 @@ public static class ServerRoutes
         app.MapGet("/installs/{id}", (HttpRequest r, string id, InstallsApi api, CancellationToken ct) => api.GetAsync(r, id, ct)).WithName("GetInstall");
         app.MapGet("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListInstalls");
         app.MapPost("/installs", (HttpRequest r, InstallsApi api, CancellationToken ct) => api.ImportAsync(r, ct)).WithName("ImportInstall");
+        app.MapPost("/installs/{id}/restore", (HttpRequest r, string id, InstallsApi api, DurableTaskClient client, CancellationToken ct) => api.RestoreAsync(r, id, client, ct)).WithName("RestoreInstall");
+        app.MapGet("/backups", (HttpRequest r, BackupsApi api, CancellationToken ct) => api.ListAsync(r, ct)).WithName("ListBackups");
         app.MapGet("/browser/{app}", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.GetAsync(r, app, ct)).WithName("GetBrowser");
         app.MapPost("/browser/{app}/versions", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.PublishAsync(r, app, ct)).WithName("PublishVersion");
         app.MapPost("/browser/{app}/recipe", (HttpRequest r, string app, BrowserApi api, CancellationToken ct) => api.SetRecipeAsync(r, app, ct)).WithName("SetRecipe");

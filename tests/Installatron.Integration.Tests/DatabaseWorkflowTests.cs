@@ -51,13 +51,15 @@ public sealed class DatabaseWorkflowTests(MariaDbServer mariadb)
         var backup = await harness.Services.GetRequiredService<Core.Storage.BackupStore>().GetAsync(task.InstallId, task.Id, CancellationToken.None);
         Assert.Equal(tables, backup!.Tables);
 
-        // The dump is inside the archive, its checksums in the archive's manifest.
-        var manifest = await Core.Sites.SiteBackup.ReadManifestAsync(backup.ArchivePath, CancellationToken.None);
-        Assert.Equal(tables, Assert.Single(manifest.Attachments!).Tables);
+        // The dump is stored with the site's files in the account's store, its checksums in the backup's manifest.
+        Assert.True(backup.InStore);
+        var store = Core.Sites.Store.ContentStore.Open(Path.GetDirectoryName(Path.GetDirectoryName(backup.ArchivePath))!);
+        var (stored, _) = await Core.Sites.Store.StoredBackup.ReadAsync(store, backup.ArchivePath, CancellationToken.None);
+        Assert.Equal(tables, Assert.Single(stored.Manifest.Attachments!).Tables);
         var extracted = Path.Combine(harness.DataPath, "extracted.jsonl.gz");
-        await Core.Sites.SiteBackup.ExtractAttachmentAsync(backup.ArchivePath, InstallDatabase.AttachmentName, extracted, CancellationToken.None);
+        await Core.Sites.Store.StoreRestore.ExtractAttachmentAsync(store, backup.ArchivePath, InstallDatabase.AttachmentName, extracted, CancellationToken.None);
         Assert.Equal(tables, (await InstallDatabase.VerifyAsync(extracted, CancellationToken.None)).Tables);
-        Assert.False(File.Exists(InstallDatabase.DumpPathFor(backup.ArchivePath)));
+        Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(backup.ArchivePath)!, "*.jsonl.gz"));
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public static class ApiRoutes
         new("GetInstall", "GET", "installs/{id}"),
         new("ListInstalls", "GET", "installs"),
         new("ImportInstall", "POST", "installs"),
+        new("RestoreInstall", "POST", "installs/{id}/restore"),
+        new("ListBackups", "GET", "backups"),
         new("GetBrowser", "GET", "browser/{app}"),
         new("PublishVersion", "POST", "browser/{app}/versions"),
         new("SetRecipe", "POST", "browser/{app}/recipe"),

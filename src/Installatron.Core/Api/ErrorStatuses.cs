@@ -33,6 +33,8 @@ public static class ErrorStatuses
         [ErrorCodes.ConcurrentModification] = 409,
         [ErrorCodes.UpdateInProgress] = 409,
         [ErrorCodes.TaskNotFound] = 404,
+        [ErrorCodes.BackupNotFound] = 404,
+        [ErrorCodes.FailedRestore] = 500,
         [ErrorCodes.FailedBackup] = 500,
         [ErrorCodes.FailedUpdate] = 500,
         [ErrorCodes.FailedVerify] = 500,

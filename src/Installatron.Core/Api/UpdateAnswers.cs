@@ -92,6 +92,6 @@ public sealed class UpdateAnswers(TaskStore tasks, InstallStore installs, Instal
         }
 
         return ApiResult.Failure(task.Errcode ?? ErrorCodes.FailedUpdate, null,
-            task.Status == TaskStatuses.Reverted ? $"The update failed and was reverted: {task.Message}" : $"The update failed: {task.Message}", task);
+            task.Status == TaskStatuses.Reverted ? $"The update failed and was reverted: {task.Message}" : $"The {task.Kind} failed: {task.Message}", task);
     }
 }

@@ -52,6 +52,8 @@ public static class ErrorCodes
     public const string FailedVerify = "failed_verify";
     public const string FailedHealthCheck = "failed_health_check";
     public const string FailedRevert = "failed_revert";
+    public const string BackupNotFound = "backup_not_found";
+    public const string FailedRestore = "failed_restore";
     public const string FailedCatalogSource = "failed_catalog_source";
     public const string CatalogSyncOff = "catalog_sync_off";
     public const string FailedDatabaseUpgrade = "failed_database_upgrade";

@@ -9,6 +9,13 @@ public sealed record UpdateTask
     public required string InstallId { get; init; }
     public required string User { get; init; }
     public required string Application { get; init; }
+
+    /// <summary><c>update</c>, or <c>restore</c> (a backup restored on request: <see cref="BackupId"/> is the one restored).</summary>
+    public string Kind { get; init; } = TaskKinds.Update;
+
+    /// <summary>When finished, the event it raised, as the install's <c>notification</c> list names them (<see cref="TaskOutcomes"/>).</summary>
+    public string? Outcome { get; init; }
+
     public string Status { get; init; } = TaskStatuses.Queued;
     public string Step { get; init; } = TaskSteps.Queued;
 
@@ -84,6 +91,37 @@ public static class TaskStatuses
     public const string Reverted = "reverted";
 }
 
+public static class TaskKinds
+{
+    public const string Update = "update";
+    public const string Restore = "restore";
+}
+
+/// <summary>The event a finished task raises: <c>update</c>/<c>update_error</c> when it touched the core, <c>plugin_update</c>/<c>plugin_update_error</c> when not, <c>restore</c>/<c>restore_error</c> for a restore.</summary>
+public static class TaskOutcomes
+{
+    public const string Update = "update";
+    public const string UpdateError = "update_error";
+    public const string PluginUpdate = "plugin_update";
+    public const string PluginUpdateError = "plugin_update_error";
+    public const string Restore = "restore";
+    public const string RestoreError = "restore_error";
+
+    public static string For(UpdateTask task)
+    {
+        var ok = task.Status == TaskStatuses.Complete;
+        if (task.Kind == TaskKinds.Restore)
+        {
+            return ok ? Restore : RestoreError;
+        }
+
+        var core = task.VersionTo != UpdatePolicy.CurrentVersion;
+        return ok
+            ? core ? Update : PluginUpdate
+            : core ? UpdateError : PluginUpdateError;
+    }
+}
+
 public static class TaskSteps
 {
     public const string Queued = "queued";
@@ -93,6 +131,7 @@ public static class TaskSteps
     public const string Verify = "verify";
     public const string Health = "health";
     public const string Revert = "revert";
+    public const string Restore = "restore";
     public const string Finalize = "finalize";
     public const string Done = "done";
 }

@@ -207,12 +207,7 @@ public static partial class SiteBackup
                 return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
 
             default:
-                Stream source;
-                try
-                {
-                    source = await files.OpenReadAsync(full, cancellationToken);
-                }
-                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                if (await SiteFiles.TryOpenForBackupAsync(files, full, cancellationToken) is not { } source)
                 {
                     return null;
                 }

@@ -31,6 +31,19 @@ internal static class SiteFiles
     public static async Task<Stream> OpenArchiveAsync(ISiteFileSystem files, string path, CancellationToken cancellationToken) =>
         files is LocalSiteFileSystem ? OpenArchive(path) : new BufferedStream(await files.OpenReadAsync(path, cancellationToken), BufferSize);
 
+    /// <summary>A site file opened for a backup; null when it vanished since the listing (a backup leaves it out).</summary>
+    public static async Task<Stream?> TryOpenForBackupAsync(ISiteFileSystem files, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await files.OpenReadAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
         await using var stream = OpenRead(path);

@@ -32,9 +32,19 @@ public static class SiteRestore
         var writer = await SiteWriter.OpenAsync(files, root, cancellationToken);
 
         var (written, unchanged) = await ExtractAsync(archivePath, manifest, excludes, writer, cancellationToken);
-        var removed = RemoveExtras(manifest, excludes, writer, cancellationToken);
+        return await FinishAsync(writer, manifest, excludes, archivePath, new RestoreResult(written, unchanged, 0), null, cancellationToken);
+    }
 
-        // Folder modes last, deepest first: a read-only folder had to stay writable while it was filled.
+    /// <summary>
+    /// The end of every restore: removes what the backup does not hold, sets folder modes (deepest first: a read-only
+    /// folder had to stay writable while it was filled), then checks the tree against the manifest. The contents of
+    /// <paramref name="contentChecked"/> were hashed during this restore and are compared by size and mode only.
+    /// </summary>
+    internal static async Task<RestoreResult> FinishAsync(
+        SiteWriter writer, SiteManifest manifest, IReadOnlyList<string> excludes, string source, RestoreResult extracted,
+        IReadOnlySet<string>? contentChecked, CancellationToken cancellationToken)
+    {
+        var removed = RemoveExtras(manifest, excludes, writer, cancellationToken);
         for (var i = manifest.Entries.Count - 1; i >= 0; i--)
         {
             if (manifest.Entries[i] is { Type: ManifestEntryTypes.Directory } entry && !SitePaths.IsUnderAny(entry.Path, excludes))
@@ -43,14 +53,55 @@ public static class SiteRestore
             }
         }
 
-        var differences = await SiteVerifier.VerifyAgainstManifestAsync(files, root, manifest, excludes, cancellationToken);
+        var differences = await SiteVerifier.VerifyAgainstManifestAsync(writer.Files, writer.Root, manifest, excludes, cancellationToken, contentChecked);
         if (differences.Count > 0)
         {
             throw new SiteMismatchException(
-                $"After restoring '{archivePath}', the site still differs from the backup: {string.Join("; ", differences.Take(10))}", differences);
+                $"After restoring '{source}', the site still differs from the backup: {string.Join("; ", differences.Take(10))}", differences);
         }
 
-        return new RestoreResult(written, unchanged, removed);
+        return extracted with { EntriesRemoved = removed };
+    }
+
+    /// <summary>
+    /// Makes one entry of the site what the manifest says: a folder (left writable until <see cref="FinishAsync"/>), a
+    /// link, or a file whose content, read from <paramref name="open"/> only when the site's file differs, is checked
+    /// against the manifest as it is written. Returns whether a file was written.
+    /// </summary>
+    internal static async Task<bool> RestoreEntryAsync(
+        SiteWriter writer, ManifestEntry wanted, Func<CancellationToken, Task<Stream>> open, DateTimeOffset? modified, RemoteHashes? hashes,
+        CancellationToken cancellationToken, bool ownsContent = true)
+    {
+        switch (wanted.Type)
+        {
+            case ManifestEntryTypes.Directory:
+                writer.EnsureDirectory(wanted.Path, wanted.Mode, replaceLink: true, makeWritable: true);
+                return false;
+            case ManifestEntryTypes.Symlink:
+                writer.WriteSymlink(wanted.Path, wanted.LinkTarget!);
+                return false;
+        }
+
+        if (await writer.IsSameFileAsync(wanted.Path, wanted.Size, wanted.Mode, wanted.Sha256, cancellationToken, hashes))
+        {
+            return false;
+        }
+
+        var content = wanted.Size == 0 ? Stream.Null : await open(cancellationToken);
+        try
+        {
+            // Checked before it is renamed into place: a corrupt backup never overwrites a file of the site.
+            await writer.WriteFileAsync(wanted.Path, content, wanted.Mode, modified, cancellationToken, (wanted.Sha256, wanted.Size));
+        }
+        finally
+        {
+            if (ownsContent)
+            {
+                await content.DisposeAsync();
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Writes the archive's entries, which a verified archive holds in the manifest's order (folders first).</summary>
@@ -84,29 +135,14 @@ public static class SiteRestore
                 continue;
             }
 
-            switch (wanted.Type)
+            var data = entry.DataStream ?? Stream.Null;
+            if (await RestoreEntryAsync(writer, wanted, _ => Task.FromResult(data), entry.ModificationTime, hashes, cancellationToken, ownsContent: false))
             {
-                case ManifestEntryTypes.Directory:
-                    writer.EnsureDirectory(path, wanted.Mode, replaceLink: true, makeWritable: true);
-                    break;
-                case ManifestEntryTypes.Symlink:
-                    writer.WriteSymlink(path, wanted.LinkTarget!);
-                    break;
-                default:
-                    if (await writer.IsSameFileAsync(path, wanted.Size, wanted.Mode, wanted.Sha256, cancellationToken, hashes))
-                    {
-                        unchanged++;
-                        break;
-                    }
-
-                    var copied = await writer.WriteFileAsync(path, entry.DataStream ?? Stream.Null, wanted.Mode, entry.ModificationTime, cancellationToken);
-                    if (copied.Sha256 != wanted.Sha256 || copied.Length != wanted.Size)
-                    {
-                        throw new InvalidBackupException($"The backup '{archivePath}' changed after it was verified ('{path}').", [path]);
-                    }
-
-                    written++;
-                    break;
+                written++;
+            }
+            else if (wanted.Type == ManifestEntryTypes.File)
+            {
+                unchanged++;
             }
         }
 
@@ -114,7 +150,7 @@ public static class SiteRestore
     }
 
     /// <summary>Removes what the backup does not hold, deepest first; a folder still holding excluded paths stays.</summary>
-    private static long RemoveExtras(SiteManifest manifest, IReadOnlyList<string> excludes, SiteWriter writer, CancellationToken cancellationToken)
+    internal static long RemoveExtras(SiteManifest manifest, IReadOnlyList<string> excludes, SiteWriter writer, CancellationToken cancellationToken)
     {
         var kept = manifest.Entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var extras = SiteTree.Walk(writer.Files, writer.Root, excludes, cancellationToken).Where(i => !kept.Contains(i.Path)).ToList();

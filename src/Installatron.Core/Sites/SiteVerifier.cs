@@ -14,8 +14,13 @@ public static class SiteVerifier
         VerifyAgainstManifestAsync(LocalSiteFileSystem.Instance, siteRoot, manifest, excludeFiles, cancellationToken);
 
     /// <inheritdoc cref="VerifyAgainstManifestAsync(string, SiteManifest, IReadOnlyList{string}, CancellationToken)"/>
+    /// <remarks>
+    /// Files in <paramref name="contentChecked"/> had their content hashed moments ago by the caller (a restore checks
+    /// what it writes and what it leaves); they are compared by type, size and mode only.
+    /// </remarks>
     public static async Task<IReadOnlyList<SiteDifference>> VerifyAgainstManifestAsync(
-        ISiteFileSystem files, string siteRoot, SiteManifest manifest, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, SiteManifest manifest, IReadOnlyList<string> excludeFiles, CancellationToken cancellationToken,
+        IReadOnlySet<string>? contentChecked = null)
     {
         var root = Path.GetFullPath(siteRoot);
         var excludes = SitePaths.NormalizeAll(excludeFiles);
@@ -30,13 +35,14 @@ public static class SiteVerifier
         var seen = new bool[expected.Count];
         var differences = new List<SiteDifference>();
         var present = files.DirectoryExists(root) ? SiteTree.Walk(files, root, excludes, cancellationToken) : [];
-        var hashes = await RemoteHashes.ForAsync(files, root, expected.Where(e => e.Type == ManifestEntryTypes.File && e.Size > 0).Select(e => e.Path), cancellationToken);
+        var hashes = await RemoteHashes.ForAsync(files, root,
+            expected.Where(e => e.Type == ManifestEntryTypes.File && e.Size > 0 && contentChecked?.Contains(e.Path) != true).Select(e => e.Path), cancellationToken);
         foreach (var item in present)
         {
             if (index.TryGetValue(item.Path, out var i))
             {
                 seen[i] = true;
-                if (await CompareAsync(files, hashes, root, expected[i], item, cancellationToken) is { } difference)
+                if (await CompareAsync(files, hashes, root, expected[i], item, contentChecked?.Contains(item.Path) == true, cancellationToken) is { } difference)
                 {
                     differences.Add(difference);
                 }
@@ -138,7 +144,8 @@ public static class SiteVerifier
     }
 
     private static async Task<SiteDifference?> CompareAsync(
-        ISiteFileSystem files, RemoteHashes hashes, string root, ManifestEntry expected, SiteItem present, CancellationToken cancellationToken)
+        ISiteFileSystem files, RemoteHashes hashes, string root, ManifestEntry expected, SiteItem present, bool contentChecked,
+        CancellationToken cancellationToken)
     {
         var path = expected.Path;
         if (expected.Type != present.Type)
@@ -155,7 +162,7 @@ public static class SiteVerifier
                     : new SiteDifference(path, SiteDifferenceKind.LinkTargetChanged, $"links to '{target}', the backup to '{expected.LinkTarget}'");
 
             case ManifestEntryTypes.File when present.Size != expected.Size
-                || (expected.Size > 0 && await hashes.Sha256Async(path, Path.Join(root, path), cancellationToken) != expected.Sha256):
+                || (expected.Size > 0 && !contentChecked && await hashes.Sha256Async(path, Path.Join(root, path), cancellationToken) != expected.Sha256):
                 return new SiteDifference(path, SiteDifferenceKind.ContentChanged, "the content differs from the backup");
 
             default:

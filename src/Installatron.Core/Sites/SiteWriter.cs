@@ -116,9 +116,12 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; returns the SHA-256 and length written.</summary>
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="path"/> atomically; returns the SHA-256 and length written.
+    /// With <paramref name="expected"/>, content that differs from it is never renamed into place (<see cref="InvalidBackupException"/>).
+    /// </summary>
     public async Task<(string Sha256, long Length)> WriteFileAsync(
-        string path, Stream content, int mode, DateTimeOffset? modified, CancellationToken cancellationToken)
+        string path, Stream content, int mode, DateTimeOffset? modified, CancellationToken cancellationToken, (string Sha256, long Length)? expected = null)
     {
         var full = Resolve(path);
         var temp = TemporaryPathFor(full);
@@ -126,6 +129,11 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
         try
         {
             var written = await Files.WriteNewAsync(temp, content, cancellationToken);
+            if (expected is { } wanted && written != wanted)
+            {
+                throw new InvalidBackupException($"The content of '{path}' in the backup is not what its manifest says.", [path]);
+            }
+
             Files.SetMode(temp, mode);
             if (modified is { } time)
             {

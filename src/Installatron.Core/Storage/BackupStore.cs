@@ -10,6 +10,20 @@ public sealed record BackupRecord(
 {
     /// <summary>The install's tables in the backup (inside the archive), with their checksums from its manifest; <c>null</c> when none.</summary>
     public IReadOnlyList<TableChecksum>? Tables { get; init; }
+
+    /// <summary>
+    /// <see cref="StoreFormat"/> when the backup is a document of the account's content-addressed store
+    /// (<see cref="ArchivePath"/> is then that document); <c>null</c> for a tar.gz archive (older backups, remote sites
+    /// and remote <c>bkloc</c>).
+    /// </summary>
+    public string? Format { get; init; }
+
+    /// <summary>Bytes the backup added to its store (compressed), or the archive's size; what keeping it costs at most.</summary>
+    public long StoredBytes { get; init; }
+
+    public const string StoreFormat = "store/1";
+
+    public bool InStore => Format == StoreFormat;
 }
 
 /// <summary>The backups index (partition = install, row = task) and, for remote locations, the archives in blob storage.</summary>
@@ -19,6 +33,32 @@ public sealed class BackupStore(InstallatronTables tables)
     {
         await tables.EnsureCreatedAsync();
         return (await tables.Backups.GetAsync<BackupRecord>(installId, taskId, cancellationToken))?.Value;
+    }
+
+    /// <summary>An install's backups, newest first.</summary>
+    public async Task<IReadOnlyList<BackupRecord>> ListAsync(string installId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        var backups = new List<BackupRecord>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {installId}");
+        await foreach (var entity in tables.Backups.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            backups.Add(DocumentEntity.Read<BackupRecord>(entity).Value);
+        }
+
+        return backups.OrderByDescending(b => b.Time).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Forgets a backup: its uploaded archive (remote locations), then its row. Its files on disk are the caller's.</summary>
+    public async Task DeleteAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        if (backup.Location != BackupLocations.Local)
+        {
+            await tables.BackupBlobs.GetBlobClient(BlobName(backup)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        await tables.Backups.DeleteEntityAsync(backup.InstallId, backup.Id, cancellationToken: cancellationToken);
     }
 
     /// <summary>

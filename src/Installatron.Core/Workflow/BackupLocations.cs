@@ -23,6 +23,10 @@ public sealed class BackupLocations(InstallatronTables tables)
     public static string LocalBackupDirectory(AccountFolder account, string installId) =>
         account.Resolve(Path.Join(AppDataFolder, "backups", installId), "The install's backup folder");
 
+    /// <summary>The account's backup store (<c>{home}/.appdata/backups</c>): every install's backups, contents shared (docs/site-files.md).</summary>
+    public static string StoreRoot(AccountFolder account) =>
+        account.Resolve(Path.Join(AppDataFolder, "backups"), "The account's backup folder");
+
     /// <summary>Where an update stages its packages, resolved inside the account's home.</summary>
     public static string StagingDirectory(AccountFolder account, string taskId) =>
         account.Resolve(Path.Join(AppDataFolder, "staging", taskId), "The update's staging folder");

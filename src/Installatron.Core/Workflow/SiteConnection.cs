@@ -49,6 +49,9 @@ public sealed class SiteConnection(HostingUser owner, ISiteFileSystem files) : I
     /// <summary>Where <c>bkloc = local</c> keeps an install's backups: the account's own folder on the site's server.</summary>
     public string LocalBackupDirectory(string installId) => Guard(() => BackupLocations.LocalBackupDirectory(Account(), installId));
 
+    /// <summary>The account's backup store: used for a local site whose <c>bkloc</c> is <c>local</c>.</summary>
+    public string StoreRoot() => Guard(() => BackupLocations.StoreRoot(Account()));
+
     public string ArchivePath(string installId, string taskId) => Guard(() => BackupLocations.ArchivePath(Account(), installId, taskId));
 
     /// <summary>

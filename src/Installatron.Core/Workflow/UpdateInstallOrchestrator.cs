@@ -15,7 +15,7 @@ namespace Installatron.Core.Workflow;
 public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateInput, UpdateOutcome>
 {
     /// <summary>Transient faults (storage, I/O) are retried; a step's own verdict (<see cref="UpdateStepException"/>) is not.</summary>
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 3,
         firstRetryInterval: TimeSpan.FromSeconds(2),
         backoffCoefficient: 2)
@@ -101,7 +101,7 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
         return FinalizeAsync(context, input, new UpdateOutcome(TaskStatuses.Failed, failure.Errcode, failure.Message), siteChanged);
     }
 
-    private static async Task<UpdateOutcome> FinalizeAsync(TaskOrchestrationContext context, UpdateInput input, UpdateOutcome outcome, bool siteChanged)
+    internal static async Task<UpdateOutcome> FinalizeAsync(TaskOrchestrationContext context, UpdateInput input, UpdateOutcome outcome, bool siteChanged)
     {
         await context.CallActivityAsync(TaskNames.Finalize, new FinalizeInput(input, outcome, siteChanged), Retry);
         await NotifyAsync(context, input);

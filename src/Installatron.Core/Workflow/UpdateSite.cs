@@ -25,6 +25,16 @@ public sealed class UpdateSite(UpdateState state, SiteConnection connection)
     /// <summary>Where the backup archive is written: the account's backup folder on the site's own server.</summary>
     public string ArchivePath => Step(() => Connection.ArchivePath(state.Install.Value.Id, state.Task.Value.Id));
 
+    /// <summary>
+    /// True when the backup goes to the account's content-addressed store: a site on this machine with <c>bkloc = local</c>.
+    /// A remote site (its backup is built on its own server) and a remote <c>bkloc</c> (uploaded as one blob) keep the
+    /// tar.gz archive.
+    /// </summary>
+    public bool UsesStore => !Connection.IsRemote && state.Install.Value.Bkloc == BackupLocations.Local;
+
+    /// <summary>The account's backup store (local sites only).</summary>
+    public string StoreRoot => Step(Connection.StoreRoot);
+
     /// <summary>A folder on this machine for the update's packages and dump (the staging folder itself for a local site).</summary>
     public string WorkDirectory => Step(() => Connection.WorkDirectory(state.Task.Value.Id));
 

@@ -13,6 +13,8 @@ public static class TaskNames
     public const string HealthCheck = "UpdateHealthCheck";
     public const string Revert = "UpdateRevert";
     public const string Finalize = "UpdateFinalize";
+    public const string RestoreInstall = "RestoreInstallOrchestration";
+    public const string Restore = "RestoreBackup";
 
     /// <summary>After finalize: the task's notifications (an activity of the Outbound layer, called by name).</summary>
     public const string Notify = "UpdateNotify";
@@ -32,5 +34,8 @@ public static class UpdateSteps
     public static readonly UpdateStep Revert = new(TaskNames.Revert, TaskSteps.Revert, 90);
     public static readonly UpdateStep Finalize = new(TaskNames.Finalize, TaskSteps.Finalize, 95);
 
-    public static readonly IReadOnlyList<UpdateStep> All = [Preflight, Backup, Apply, Verify, Health, Revert, Finalize];
+    /// <summary>The one step of a restore on request (then <see cref="Finalize"/>).</summary>
+    public static readonly UpdateStep Restore = new(TaskNames.Restore, TaskSteps.Restore, 10);
+
+    public static readonly IReadOnlyList<UpdateStep> All = [Preflight, Backup, Apply, Verify, Health, Revert, Finalize, Restore];
 }

@@ -23,7 +23,7 @@ public sealed class PropertyBasedRoutesTests(ITestOutputHelper output)
     /// <summary>Every parameter of every route: the only names an <c>invalid_argument_{field}</c> errcode may carry.</summary>
     private static readonly HashSet<string> KnownFields =
     [
-        .. UpdateRequest.Parameters, "id", "user", "application", "version", "path", "url", "title", "login", "email", "language",
+        .. UpdateRequest.Parameters, "id", "user", "backup", "install", "application", "version", "path", "url", "title", "login", "email", "language",
         "sitetitle", "sitetagline", "limitloginattempts", "twofactor", "db_host", "db_type", "db_name", "db_user", "db_pass",
         "db_prefix", "autobk", "autobk_schedule", "autoup", "autoup_backup", "autoup_plugins", "autoup_themes", "bkloc",
         "exclude_files", "files", "tables", "notification", "link_admin", "parent", "stage", "time_created", "role", "owner",

@@ -8,7 +8,8 @@ namespace Installatron.Core.Api.Handlers;
 
 /// <summary>The install routes: the seed's update (and its <c>upgrade</c> alias), reading installs, importing one.</summary>
 public sealed class InstallsApi(
-    ApiGuard guard, InstallAccess access, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter, UpdateAnswers answers)
+    ApiGuard guard, InstallAccess access, InstallView view, UpdateValidator validator, InstallImporter importer, UpdateStarter starter, UpdateAnswers answers,
+    RestoreStarter restores)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -44,6 +45,22 @@ public sealed class InstallsApi(
 
             var started = await starter.StartAsync(validated, key.Length == 0 ? null : key, client, cancellationToken);
             return await answers.StartedAsync(started, update.Background, client, cancellationToken);
+        });
+
+    /// <summary>
+    /// <c>POST /installs/{id}/restore</c> with <c>backup</c> (an ID from <c>GET /backups</c>): the site and its tables made
+    /// what that backup holds, as a task (<c>kind = restore</c>); answered like an update (the install, or 202 with the task).
+    /// </summary>
+    public Task<ApiResult> RestoreAsync(HttpRequest request, string id, DurableTaskClient client, CancellationToken cancellationToken) =>
+        guard.RunAsync(request, async () =>
+        {
+            var fields = await RequestFields.ReadAsync(request, cancellationToken);
+            fields.RejectUnknown(["backup", "user", "background"]);
+            var backup = fields.RequiredString("backup");
+            var background = fields.Bool("background", false);
+            var context = await access.ResolveAsync(id, fields.String("user"), cancellationToken);
+            var started = await restores.StartAsync(context, backup, background, client, cancellationToken);
+            return await answers.StartedAsync(started, background, client, cancellationToken);
         });
 
     /// <summary><c>GET /installs/{id}</c>.</summary>

@@ -2,6 +2,7 @@ using Installatron.Core.Databases;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
 using Installatron.Core.Sites.Access;
+using Installatron.Core.Sites.Store;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -9,13 +10,14 @@ using Microsoft.Extensions.Logging;
 namespace Installatron.Core.Workflow.Activities;
 
 /// <summary>
-/// Backs up the site (minus <c>exclude_files</c>) into one verified archive in the account's backup folder on the
-/// site's own file system (built and verified on the site's server when it has a shell), recorded in the backups
-/// table and, for a remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops
-/// the update.
+/// Backs up the site (minus <c>exclude_files</c>) with its tables, recorded in the backups table. A local site with
+/// <c>bkloc = local</c>: into the account's content-addressed store (<see cref="StoreBackup"/>; contents of the installed
+/// version's package referenced, contents already stored not written again). Otherwise one verified tar.gz archive in the
+/// account's backup folder on the site's own file system (built and verified on the site's server when it has a shell)
+/// and, for a remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops the update.
 /// </summary>
 [DurableTask(TaskNames.Backup)]
-public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateFaults faults, ILogger<BackupActivity> logger)
+public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBackups stores, UpdateFaults faults, ILogger<BackupActivity> logger)
     : UpdateActivity<string>(work, logger)
 {
     protected override UpdateStep Step => UpdateSteps.Backup;
@@ -39,7 +41,9 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
 
         // The database first: if it cannot be dumped, no file is touched and nothing is archived. The dump (a file on
         // this machine) then goes into the same archive as the files, its table checksums into the manifest.
-        var dump = site.Connection.IsRemote ? Path.Join(site.WorkDirectory, Path.GetFileName(InstallDatabase.DumpPathFor(archive))) : InstallDatabase.DumpPathFor(archive);
+        var dump = site.Connection.IsRemote || site.UsesStore
+            ? Path.Join(site.WorkDirectory, Path.GetFileName(InstallDatabase.DumpPathFor(archive)))
+            : InstallDatabase.DumpPathFor(archive);
         BackupAttachment[] attachments = [];
         try
         {
@@ -55,15 +59,12 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
             throw new UpdateStepException(e.Errcode, $"The database backup failed: {e.Message}");
         }
 
-        BackupResult result;
-        SiteManifest manifest;
+        BackupRecord record;
         try
         {
-            await SiteBackup.CreateAsync(files, root, install.ExcludeFiles, archive, CancellationToken.None, attachments);
-            // Verified again where it is, whatever CreateAsync found or wrote: no verified backup, no update.
-            var verification = await SiteBackup.VerifyAsync(files, archive, CancellationToken.None);
-            result = verification.EnsureValid();
-            manifest = verification.Manifest!;
+            record = site.UsesStore
+                ? await StoreAsync(state, site, root, input.TaskId, attachments)
+                : await ArchiveAsync(state, site, root, input.TaskId, archive, attachments);
             if (File.Exists(dump))
             {
                 File.Delete(dump);
@@ -74,14 +75,46 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, UpdateF
             throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {files.Describe(root)} could not be written and verified: {e.Message}");
         }
 
-        var record = new BackupRecord(input.TaskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
-            install.Version, Work.Now, Verified: true)
-        {
-            Tables = manifest.Attachments?.SingleOrDefault(a => a.Name == InstallDatabase.AttachmentName)?.Tables,
-        };
         await backups.SaveAsync(record, site.Connection.IsRemote ? ct => files.OpenReadAsync(archive, ct) : null, CancellationToken.None);
         return record.Id;
     }
+
+    /// <summary>Into the account's store: checked as it is written, the document published last.</summary>
+    /// <remarks><paramref name="root"/>: the site as the step resolved it once (never read again: a link swapped in meanwhile is refused by the engine).</remarks>
+    private async Task<BackupRecord> StoreAsync(UpdateState state, UpdateSite site, string root, string taskId, BackupAttachment[] attachments)
+    {
+        var install = state.Install.Value;
+        var store = stores.Open(site);
+        var package = await stores.InstalledPackageAsync(site, state.Installed, CancellationToken.None);
+        var result = await StoreBackup.CreateAsync(site.Files, root, install.ExcludeFiles, store, store.DocumentPath(install.Id, taskId), package,
+            attachments, CancellationToken.None);
+        return new BackupRecord(taskId, install.Id, install.Bkloc, result.DocumentPath, result.DocumentSha256, result.Files, result.Bytes,
+            install.Version, Work.Now, Verified: true)
+        {
+            Tables = TablesOf(result.Backup.Manifest),
+            Format = BackupRecord.StoreFormat,
+            StoredBytes = result.Backup.NewBytes,
+        };
+    }
+
+    /// <summary>One tar.gz archive on the site's own file system, verified again where it is.</summary>
+    private async Task<BackupRecord> ArchiveAsync(UpdateState state, UpdateSite site, string root, string taskId, string archive, BackupAttachment[] attachments)
+    {
+        var install = state.Install.Value;
+        await SiteBackup.CreateAsync(site.Files, root, install.ExcludeFiles, archive, CancellationToken.None, attachments);
+        // Verified again where it is, whatever CreateAsync found or wrote: no verified backup, no update.
+        var verification = await SiteBackup.VerifyAsync(site.Files, archive, CancellationToken.None);
+        var result = verification.EnsureValid();
+        return new BackupRecord(taskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
+            install.Version, Work.Now, Verified: true)
+        {
+            Tables = TablesOf(verification.Manifest!),
+            StoredBytes = site.Files.Stat(archive).Size,
+        };
+    }
+
+    private static IReadOnlyList<TableChecksum>? TablesOf(SiteManifest manifest) =>
+        manifest.Attachments?.SingleOrDefault(a => a.Name == InstallDatabase.AttachmentName)?.Tables;
 
     protected override UpdateTask Show(UpdateTask task, string backupId) => task with { BackupId = backupId, Progress = Math.Max(task.Progress, 35) };
 }

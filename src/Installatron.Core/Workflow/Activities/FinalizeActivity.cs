@@ -1,4 +1,5 @@
 using Installatron.Core.Domain;
+using Installatron.Core.Sites;
 using Installatron.Core.Sites.Access;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
@@ -14,7 +15,7 @@ public sealed record FinalizeInput(UpdateInput Update, UpdateOutcome Outcome, bo
 /// left as it is. An update that lost its lease to a newer one (<c>update_superseded</c>) leaves the install row alone.
 /// </summary>
 [DurableTask(TaskNames.Finalize)]
-public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, LeaseStore leases, ILogger<FinalizeActivity> logger)
+public sealed partial class FinalizeActivity(UpdateWork work, InstallStore installs, LeaseStore leases, BackupRetention retention, ILogger<FinalizeActivity> logger)
     : UpdateActivity<FinalizeInput, UpdateOutcome>(work, logger)
 {
     public const int MaxAutoUpdateAttempts = 3;
@@ -34,12 +35,13 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         if (site is not null && staging is not null)
         {
             RemoveWorkFolders(site, staging);
+            await PruneBackupsAsync(site, input.Update.InstallId, ct);
         }
 
         return input.Outcome;
     }
 
-    protected override UpdateTask Show(UpdateTask task, UpdateOutcome outcome) => task.IsFinished ? task : task with
+    protected override UpdateTask Show(UpdateTask task, UpdateOutcome outcome) => task.IsFinished ? task : Finished(task with
     {
         Status = outcome.Status,
         Step = TaskSteps.Done,
@@ -47,7 +49,9 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
         Errcode = outcome.Errcode,
         Message = outcome.Message,
         TimeCompleted = Work.Now,
-    };
+    });
+
+    private static UpdateTask Finished(UpdateTask task) => task with { Outcome = TaskOutcomes.For(task) };
 
     /// <summary>
     /// The site and the real paths of its folder and the staging folder; <c>null</c> when they now lead outside the
@@ -65,6 +69,23 @@ public sealed class FinalizeActivity(UpdateWork work, InstallStore installs, Lea
             return (null, null, null);
         }
     }
+
+    /// <summary>Old backups removed and the store collected; a failure there is logged, never the update's.</summary>
+    private async Task PruneBackupsAsync(UpdateSite site, string installId, CancellationToken ct)
+    {
+        try
+        {
+            await retention.PruneAsync(site, installId, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SiteFilesException or Azure.RequestFailedException
+            && !SiteFailures.IsTransient(e))
+        {
+            LogPruneFailed(logger, installId, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Old backups of install {InstallId} could not be removed.")]
+    private static partial void LogPruneFailed(ILogger logger, string installId, Exception exception);
 
     /// <summary>The update's staging folder (packages, unpacked files) and, for a remote site, its work folder here; best effort.</summary>
     private static void RemoveWorkFolders(UpdateSite site, string staging)

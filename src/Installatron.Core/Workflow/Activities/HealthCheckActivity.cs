@@ -19,6 +19,14 @@ public sealed record HealthOutcome(string? State, string Detail);
 public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILogger<HealthCheckActivity> logger)
     : UpdateActivity<HealthOutcome>(work, logger)
 {
+    /// <summary>
+    /// PHP's OPcache checks a script's timestamp at most every <c>opcache.revalidate_freq</c> seconds (default 2): a
+    /// request sooner after the apply can run the old compiled files (WordPress's own updater calls
+    /// <c>opcache_invalidate</c> on what it copies; this service cannot). The post-update step waits until this long
+    /// after the apply ended (its start is stored in whole seconds, hence one more).
+    /// </summary>
+    public static readonly TimeSpan OpcacheRevalidation = TimeSpan.FromSeconds(3);
+
     protected override UpdateStep Step => UpdateSteps.Health;
 
     protected override async Task<HealthOutcome> RunStepAsync(UpdateState state, UpdateInput input, CancellationToken ct)
@@ -30,6 +38,7 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
             return new HealthOutcome(null, $"skipped: the site was {before ?? "not checked"} before the update");
         }
 
+        await WaitForOpcacheAsync(state.Task.Value, ct);
         try
         {
             await health.RunUpgradeStepAsync(state.Install.Value, state.Recipe, ct);
@@ -58,6 +67,21 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
         return behind is null
             ? new HealthOutcome(after.State, after.Detail)
             : throw Failed(ErrorCodes.FailedDatabaseUpgrade, $"The database upgrade did not run: {behind}.", after.State);
+    }
+
+    private async Task WaitForOpcacheAsync(UpdateTask task, CancellationToken ct)
+    {
+        if (task.Steps.LastOrDefault(s => s.Step == TaskSteps.Apply) is not { } apply)
+        {
+            return;
+        }
+
+        var fresh = DateTimeOffset.FromUnixTimeSeconds(apply.TimeStarted) + TimeSpan.FromMilliseconds(apply.DurationMs) + OpcacheRevalidation;
+        var wait = fresh - Work.Time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, Work.Time, ct);
+        }
     }
 
     /// <summary>The step's verdict, with the health it saw shown on the task.</summary>

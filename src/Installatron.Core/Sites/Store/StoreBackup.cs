@@ -1,0 +1,212 @@
+using Installatron.Core.Sites.Access;
+
+namespace Installatron.Core.Sites.Store;
+
+/// <summary>A backup written to a <see cref="ContentStore"/>: its document, figures, and what it added to the store.</summary>
+public sealed record StoreBackupResult(string DocumentPath, string DocumentSha256, StoredBackup Backup)
+{
+    public long Files => Backup.Manifest.Files;
+
+    public long Bytes => Backup.Manifest.Bytes;
+}
+
+/// <summary>
+/// Backs a site up into a <see cref="ContentStore"/> in one walk: each file is read once and hashed as it is read; a
+/// content the installed version's package holds is referenced, one the store holds is not written again, a new one is
+/// compressed into the store (hashed as it is written). The document is written last, after a check that every content
+/// it needs is there: a document under its final name describes a complete backup.
+/// </summary>
+public static class StoreBackup
+{
+    public static async Task<StoreBackupResult> CreateAsync(
+        ISiteFileSystem files, string siteRoot, IReadOnlyList<string> excludeFiles, ContentStore store, string documentPath,
+        PackageSource? package, IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
+    {
+        var root = SitePaths.RequireRealRoot(files, siteRoot);
+        if (!files.DirectoryExists(root))
+        {
+            throw new DirectoryNotFoundException($"The site directory '{files.Describe(root)}' does not exist.");
+        }
+
+        if (files is LocalSiteFileSystem && SitePaths.IsSameOrUnder(Path.GetFullPath(store.Root), root))
+        {
+            throw new ArgumentException($"The backup store '{store.Root}' must be outside the site '{root}'.", nameof(store));
+        }
+
+        var excludes = SitePaths.NormalizeAll(excludeFiles);
+        if (File.Exists(documentPath))
+        {
+            try
+            {
+                var (existing, sha256) = await StoredBackup.ReadAsync(store, documentPath, cancellationToken);
+                if (existing.Manifest.ExcludeFiles.SequenceEqual(excludes, StringComparer.Ordinal))
+                {
+                    return new StoreBackupResult(documentPath, sha256, existing);
+                }
+            }
+            catch (InvalidBackupException)
+            {
+                // Taken again below.
+            }
+        }
+
+        var fromPackage = package is null ? null : await PackageIndex.LoadAsync(store, package, cancellationToken);
+        using var held = await store.EnterWriterAsync(cancellationToken);
+        using var writer = new Writer(store, fromPackage);
+        var entries = new List<ManifestEntry>();
+        foreach (var item in SiteTree.List(files, root, excludes, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await writer.EntryAsync(files, root, item, cancellationToken) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        var stored = new List<ManifestAttachment>();
+        foreach (var attachment in attachments)
+        {
+            await using var source = SiteFiles.OpenRead(attachment.SourcePath);
+            var (sha256, length) = await writer.ContentAsync(source, source.Length, null, cancellationToken);
+            stored.Add(new ManifestAttachment(attachment.Name, length, sha256, attachment.Tables));
+        }
+
+        var manifest = SiteManifest.Create(excludes, entries) with { Attachments = stored.Count == 0 ? null : stored };
+        var used = writer.UsedFromPackage;
+        var backup = new StoredBackup(StoredBackup.CurrentFormat, StoredBackup.Zstd, manifest)
+        {
+            Package = used.Count == 0 ? null : package!.Reference,
+            FromPackage = used.Count == 0 ? null : used,
+            NewObjects = writer.NewObjects,
+            NewBytes = writer.NewBytes,
+        };
+
+        if (writer.NewObjects > 0)
+        {
+            store.FlushToDisk();
+        }
+
+        // The cheap check before the document is published: every content it needs is in the store.
+        if (backup.StoredHashes().FirstOrDefault(h => !store.Contains(h)) is { } lost)
+        {
+            throw new InvalidBackupException($"The content {lost} vanished from the store while the backup was written.", [lost]);
+        }
+
+        var documentSha256 = await backup.WriteAsync(documentPath, cancellationToken);
+        return new StoreBackupResult(documentPath, documentSha256, backup);
+    }
+
+    /// <summary>Stores one backup's contents and counts what it added.</summary>
+    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package) : IDisposable
+    {
+        private readonly ZstdSharp.Compressor _compressor = new(ContentStore.CompressionLevel);
+
+        public SortedDictionary<string, string> UsedFromPackage { get; } = new(StringComparer.Ordinal);
+
+        public long NewObjects { get; private set; }
+
+        public long NewBytes { get; private set; }
+
+        /// <summary>The manifest entry of one site item; null when it vanished since the listing.</summary>
+        public async Task<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, CancellationToken cancellationToken)
+        {
+            var full = Path.Join(root, item.Path);
+            switch (item.Type)
+            {
+                case ManifestEntryTypes.Directory:
+                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null);
+                case ManifestEntryTypes.Symlink:
+                    return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
+                case ManifestEntryTypes.File when item.Size == 0:
+                    // Never opened: a FIFO or device node must not block the backup.
+                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
+            }
+
+            if (await SiteFiles.TryOpenForBackupAsync(files, full, cancellationToken) is not { } source)
+            {
+                return null;
+            }
+
+            await using (source)
+            {
+                var (sha256, length) = await ContentAsync(source, source.CanSeek ? source.Length : item.Size, ct => files.OpenReadAsync(full, ct), cancellationToken);
+                return new ManifestEntry(item.Path, item.Type, length, item.Mode, sha256, null);
+            }
+        }
+
+        /// <summary>
+        /// Stores <paramref name="length"/> bytes of <paramref name="source"/> (its size when opened: a file that shrinks
+        /// fails, one that grows is stored as it was) unless the package or the store already holds them.
+        /// </summary>
+        public async Task<(string Sha256, long Length)> ContentAsync(
+            Stream source, long length, Func<CancellationToken, Task<Stream>>? reopen, CancellationToken cancellationToken)
+        {
+            using var snapshot = new SnapshotReadStream(source, length);
+            if (length <= ContentStore.SmallFile)
+            {
+                var buffer = ContentStore.Rent();
+                try
+                {
+                    var read = 0;
+                    while (read < length)
+                    {
+                        read += await snapshot.ReadAsync(buffer.AsMemory(read, (int)length - read), cancellationToken);
+                    }
+
+                    var sha256 = snapshot.Sha256();
+                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, _compressor, cancellationToken))
+                    {
+                        Count(sha256);
+                    }
+
+                    return (sha256, length);
+                }
+                finally
+                {
+                    ContentStore.Return(buffer);
+                }
+            }
+
+            // A large file: hashed first (most are already stored), compressed and hashed again only when new.
+            var (hash, _) = await SiteFiles.CopyAsync(snapshot, Stream.Null, cancellationToken);
+            if (FoundInPackage(hash) || store.Reuse(hash))
+            {
+                return (hash, length);
+            }
+
+            await using var reread = source.CanSeek || reopen is null ? null : await reopen(cancellationToken);
+            if (reread is null)
+            {
+                source.Position = 0;
+            }
+
+            using var again = new SnapshotReadStream(reread ?? source, length);
+            var (stored, storedLength, written) = await store.PutAsync(again, cancellationToken);
+            if (written)
+            {
+                Count(stored);
+            }
+
+            return (stored, storedLength);
+        }
+
+        private bool FoundInPackage(string sha256)
+        {
+            if (package?.TryGetValue(sha256, out var entry) != true)
+            {
+                return false;
+            }
+
+            UsedFromPackage[sha256] = entry!;
+            return true;
+        }
+
+        public void Dispose() => _compressor.Dispose();
+
+        private void Count(string sha256)
+        {
+            NewObjects++;
+            NewBytes += new FileInfo(store.ObjectPath(sha256)).Length;
+        }
+    }
+}

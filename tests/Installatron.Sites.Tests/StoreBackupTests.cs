@@ -243,6 +243,35 @@ public sealed class StoreBackupTests : IDisposable
 
     internal static string Sha256Of(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
+    [Fact]
+    public async Task CreateAsync_SitesOfOneAccountBackedUpAtOnce_EveryBackupWrittenAndThePackageIndexedOnce()
+    {
+        // Seen in a rollout: two installs of one account backed up at the same moment indexed the same package, and
+        // one rename found the other's temporary file gone. A package of many files keeps
+        // the backups (one per core) indexing it at once, and rounds repeat the race.
+        Directory.CreateDirectory(_temp["large"]);
+        var zip = WordPressFixture.WritePackage(_temp["large"], "6.8.0",
+            Enumerable.Range(0, 3000).Select(i => ($"wp-includes/blocks/block{i}.php", $"<?php // block {i}\n")));
+        var package = new PackageSource(zip, new PackageReference("wordpress", "6.8.0", Sha256Of(zip)));
+        var packages = Path.Join(_temp["backups"], ".store", "packages");
+
+        for (var round = 0; round < 25; round++)
+        {
+            if (Directory.Exists(packages))
+            {
+                Directory.Delete(packages, recursive: true);
+            }
+
+            var backups = Enumerable.Range(0, Environment.ProcessorCount).Select(i => Task.Run(() => StoreBackup.CreateAsync(LocalSiteFileSystem.Instance, _site, [],
+                ContentStore.Open(_temp["backups"]), _store.DocumentPath($"install{i}", $"task{round}"), package, [], CancellationToken.None)));
+
+            var results = await Task.WhenAll(backups);
+
+            Assert.All(results, result => Assert.Equal(package.Reference, result.Backup.Package));
+            Assert.Single(Directory.EnumerateFileSystemEntries(packages));
+        }
+    }
+
     private Task<StoreBackupResult> BackupAsync(string task, string[]? excludes = null) =>
         StoreBackup.CreateAsync(LocalSiteFileSystem.Instance, _site, excludes ?? [], _store, _store.DocumentPath("install1", task), _package, [],
             CancellationToken.None);

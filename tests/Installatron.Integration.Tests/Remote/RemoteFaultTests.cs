@@ -51,19 +51,20 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
 
     /// <summary>
     /// Waits until <paramref name="step"/> is under way on the server (backup: the archive is being written; apply:
-    /// the new release's first file is in the site, the rest not all yet), kills sshd, and starts it again a moment later.
+    /// the package being staged, or the new release's first file in the site), kills sshd, and starts it again a moment later.
     /// </summary>
     private async Task<string?> KillMidStepAsync(string step, LiveWordPress wordpress, SshAccount account, string installId, CancellationToken cancellationToken)
     {
         var backups = Path.Join(ssh.LocalPath(account.Home), ".appdata", "backups", installId);
         var added = Path.Join(wordpress.SitePath, LiveWordPressTests.AddedFile);
+        var staging = Path.Join(ssh.LocalPath(account.Home), ".appdata", "staging");
         var version = Path.Join(wordpress.SitePath, "wp-includes", "version.php");
         var oldVersion = await File.ReadAllTextAsync(version, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             var underWay = step == "backup"
                 ? Directory.Exists(backups) && Directory.EnumerateFileSystemEntries(backups).Any(e => e.Contains(SiteBackup.PartialSuffix, StringComparison.Ordinal))
-                : File.Exists(added) || File.ReadAllText(version) != oldVersion;
+                : ApplyStaging(staging) || File.Exists(added) || File.ReadAllText(version) != oldVersion;
             if (underWay)
             {
                 ssh.Stop();
@@ -78,6 +79,11 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
 
         return null;
     }
+
+    /// <summary>Whether the apply has begun staging the package (its own folder, written before any site file; an apply
+    /// of only the changed files can otherwise end before sshd is stopped).</summary>
+    private static bool ApplyStaging(string staging) =>
+        Directory.Exists(staging) && Directory.EnumerateDirectories(staging).Any(task => Directory.Exists(Path.Join(task, "core")));
 
     /// <summary>The site as the update should leave it: a copy here, updated by the engine on this machine from the same packages.</summary>
     private static async Task<string> UpdatedReferenceAsync(LiveWordPress wordpress)

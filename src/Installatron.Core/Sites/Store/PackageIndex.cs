@@ -43,7 +43,8 @@ internal static class PackageIndex
             }
         }
 
-        var partial = cached + SiteBackup.PartialSuffix;
+        // Backups of two sites of one account may index the same package at once: each writes its own file.
+        var partial = $"{cached}.{Guid.NewGuid():N}{SiteBackup.PartialSuffix}";
         await File.WriteAllBytesAsync(partial, JsonSerializer.SerializeToUtf8Bytes(index), cancellationToken);
         File.Move(partial, cached, overwrite: true);
         return index;

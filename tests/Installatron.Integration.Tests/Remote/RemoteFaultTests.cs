@@ -14,7 +14,7 @@ namespace Installatron.Integration.Tests.Remote;
 /// update converges, or reverts. Either way the site ends byte-identical to one of the two versions, never in
 /// between, with the database on the same side.
 /// </summary>
-[Collection(RemoteSitesCollection.Name)]
+[Collection(RemoteFaultsCollection.Name)]
 public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariadb, ITestOutputHelper output)
 {
     [Theory]

@@ -16,7 +16,7 @@ namespace Installatron.Integration.Tests.Remote;
 /// reached through SSH port forwarding (the sshd log shows each forwarded connection), for an account with a shell
 /// and one limited to SFTP. The site is still served by PHP from its files, as its web server would.
 /// </summary>
-[Collection(RemoteSitesCollection.Name)]
+[Collection(RemoteLiveSitesCollection.Name)]
 public sealed class RemoteLiveWordPressTests(IsolatedSshServer ssh, MariaDbServer mariadb, ITestOutputHelper output)
 {
     [Theory]

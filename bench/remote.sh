@@ -12,6 +12,7 @@ tag=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 shell_user="itbsh$tag"; sftp_user="itbft$tag"
 sshd_pid=""
 cleanup() {
+  declare -F api_stop >/dev/null && api_stop
   [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null || true
   userdel "$shell_user" 2>/dev/null || true; userdel "$sftp_user" 2>/dev/null || true
   rm -rf "$work"
@@ -51,12 +52,13 @@ echo "[127.0.0.1]:$port $(cat "$work/host_key.pub")" > "$work/known_hosts"
 ssh_opts=(-i "$work/client_key" -o UserKnownHostsFile="$work/known_hosts" -o BatchMode=yes -p "$port")
 scp_opts=(-q -i "$work/client_key" -o UserKnownHostsFile="$work/known_hosts" -o BatchMode=yes -P "$port")
 
-# The packages: 6.1.9 as Debian ships it (old), and the same with 10 % of the core files changed (new), rooted at wordpress/.
+# The packages: 6.1.9 as Debian ships it (old), and 6.1.10 = the same with 10 % of the core files changed (new), rooted at wordpress/.
 mkdir -p "$work/pkg"
 cp -rL /usr/share/wordpress "$work/tree"
 cp -rL /usr/share/wordpress "$work/pkg/wordpress"
 rm -f "$work/pkg/wordpress/wp-config.php"
 (cd "$work/pkg" && zip -qr -X "$work/old.zip" wordpress)
+sed -i "s/^\$wp_version = '6.1.9';/\$wp_version = '6.1.10';/" "$work/pkg/wordpress/wp-includes/version.php"
 find "$work/pkg/wordpress" -path '*/wp-content' -prune -o -type f -name '*.php' -print | sort | awk 'NR % 10 == 0' | while read -r f; do echo "// changed" >> "$f"; done
 (cd "$work/pkg" && zip -qr -X "$work/new.zip" wordpress)
 
@@ -68,6 +70,10 @@ site_setup() { # user → a fresh copy of the site in that user's home
   mkdir -p "$home/.appdata/backups"
   chown -R "$1:$1" "$home"
 }
+source "$here/remote-api.sh"
+api_start
+api_setup
+
 timed() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
 
 echo "| run | what | wall (s) | peak RSS (MB) | note |"
@@ -98,4 +104,11 @@ for round in 1 2; do
   out=$($bench remote-update 127.0.0.1 "$port" "$sftp_user" "$work/client_key" "$fingerprint" "$home/wordpress" \
     "$home/.appdata/backups/engine.tar.gz" "$home/.appdata/staging/engine" "$work/new.zip" "$work/old.zip" | tail -1)
   echo "| $round | engine, SFTP-only account: backup + apply + verify | $(echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.2f | %.0f | %s" % (r["Seconds"], r["PeakRssMb"], r["Note"]))') |"
+
+  # The product through its API: POST /installs/{id}/update with revert=true, from the POST to the task's end.
+  for user in "$shell_user" "$sftp_user"; do
+    read -r seconds status steps < <(api_update "$user" "$round")
+    kind=$([ "$user" = "$shell_user" ] && echo "shell" || echo "SFTP-only")
+    echo "| $round | API, $kind account: POST update revert=true → task $status | $(printf '%.2f' "$seconds") | | $steps |"
+  done
 done

@@ -3,8 +3,13 @@
 # engine over SSH (backup + apply + verify) next to the same work done by hand, for an account with a shell and one
 # limited to SFTP. Needs root (it creates two accounts and runs its own sshd on a free port, both removed at the end).
 #   bench/remote.sh [extra-upload-MB]   (default 0; e.g. 200 adds an incompressible upload to show memory stays flat)
+#   bench/remote.sh store [extra-upload-MB]   a remote site's first and second backup (issue 12): today's tar.gz against
+#     the account's store in a blob container (Azurite from the repository's node_modules), hashed on the server or read
+#     over SFTP, for both accounts
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+mode=update
+if [ "${1:-}" = store ]; then mode=store; shift; fi
 extra_mb=${1:-0}
 work=$(mktemp -d /tmp/installatron-remote-bench.XXXXXX)
 chmod 755 "$work"
@@ -75,6 +80,23 @@ api_start
 api_setup
 
 timed() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
+
+row() { python3 -c 'import json,sys
+for line in sys.stdin:
+    if line.startswith("{"):
+        r=json.loads(line); print("| %s | %.2f | %.0f | %s |" % (r["Phase"], r["Seconds"], r["PeakRssMb"], r["Note"]))'; }
+
+if [ "$mode" = store ]; then
+  echo "| backup | wall (s) | peak RSS (MB) | note |"
+  echo "|---|---:|---:|---|"
+  for user in "$shell_user" "$sftp_user"; do
+    site_setup "$user"
+    home="$work/home/$user"
+    $bench remote-store 127.0.0.1 "$port" "$user" "$work/client_key" "$fingerprint" "$home/wordpress" "$home/.appdata/backups" \
+      "$work/old.zip" "$(cd "$here/.." && pwd)" | row
+  done
+  exit 0
+fi
 
 echo "| run | what | wall (s) | peak RSS (MB) | note |"
 echo "|---|---|---:|---:|---|"

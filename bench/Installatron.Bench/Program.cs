@@ -9,8 +9,14 @@ using Installatron.Bench;
 // Installatron.Bench fleet [installs] [updates] [all|plan|updates|limit|broken]   automatic updates at fleet scale (bench/fleet.sh)
 // Installatron.Bench bare-kestrel PORT [slim|default]                    Kestrel with one static 403 answer: the floor of bench/api.sh
 // Installatron.Bench remote-update HOST PORT LOGIN KEY FINGERPRINT SITE ARCHIVE STAGING NEW OLD   a remote update over SSH (bench/remote.sh)
+// Installatron.Bench remote-store HOST PORT LOGIN KEY FINGERPRINT SITE ARCHIVE-FOLDER OLD REPOSITORY   remote backups: tar.gz vs the blob store (bench/remote.sh store)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["remote-store", ..])
+{
+    return await RemoteStorePhases.RunAsync(args);
+}
+
 if (args is ["remote-update", ..])
 {
     return await RemotePhases.RunAsync(args);

@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<BackupStore>();
         services.AddSingleton<StoreBackups>();
+        services.AddSingleton<BlobStoreBackups>();
         services.AddSingleton<SiteRestorer>();
         services.AddSingleton<BackupRetention>();
         services.AddSingleton<CoreChecksumStore>();

@@ -105,17 +105,17 @@ public sealed class RestoreWorkflowTests
         Assert.Empty(((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks);
     }
 
-    private static async Task<ApiResult> RestoreAsync(WorkflowHarness harness, string body)
+    internal static async Task<ApiResult> RestoreAsync(WorkflowHarness harness, string body, string installId = DemoData.InstallId)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.ContentType = "application/json";
         context.Request.Headers["X-API-KEY"] = ApiServer.Key;
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        return await harness.Services.GetRequiredService<InstallsApi>().RestoreAsync(context.Request, DemoData.InstallId, harness.Client, CancellationToken.None);
+        return await harness.Services.GetRequiredService<InstallsApi>().RestoreAsync(context.Request, installId, harness.Client, CancellationToken.None);
     }
 
-    private static HttpRequest Query(string query)
+    internal static HttpRequest Query(string query)
     {
         var context = new DefaultHttpContext();
         context.Request.Headers["X-API-KEY"] = ApiServer.Key;

@@ -101,26 +101,20 @@ public sealed class WorkflowTests
     }
 
     [Fact]
-    public async Task Update_RemoteBackupLocation_UploadedAndRestoredFromBlob()
+    public async Task Update_RemoteBackupLocation_StoredInTheContainersStoreAndRestoredFromIt()
     {
         await using var harness = await WorkflowHarness.StartAsync();
         await harness.ChangeInstallAsync(i => i with { Bkloc = "offsite1" });
         var before = SiteFiles.Hash(harness.SitePath);
         var localBackups = Path.Combine(harness.DataPath, "demo", "home", DemoData.User, ".appdata", "backups");
-        // Lose the local copy before the failure: the revert must fetch the archive from the backups container.
-        harness.Faults.OnPoint = point =>
-        {
-            if (point == UpdateFaults.BeforeVerify)
-            {
-                Directory.Delete(localBackups, recursive: true);
-            }
-        };
         harness.Faults.FailAt(UpdateFaults.BeforeVerify);
 
         var envelope = await harness.UpdateAsync("{}");
 
-        Assert.Equal(TaskStatuses.Reverted, Assert.IsType<UpdateTask>(envelope.Data).Status);
+        var task = Assert.IsType<UpdateTask>(envelope.Data);
+        Assert.Equal(TaskStatuses.Reverted, task.Status);
         Assert.Equal(before, SiteFiles.Hash(harness.SitePath));
+        Assert.False(Directory.Exists(localBackups) && Directory.EnumerateFiles(localBackups, "*", SearchOption.AllDirectories).Any()); // nothing on this disk
         var tables = harness.Services.GetRequiredService<Core.Storage.InstallatronTables>();
         var blobs = new List<string>();
         await foreach (var blob in tables.BackupBlobs.GetBlobsAsync())
@@ -128,7 +122,11 @@ public sealed class WorkflowTests
             blobs.Add(blob.Name);
         }
 
-        Assert.Equal([$"{DemoData.InstallId}/{Assert.IsType<UpdateTask>(envelope.Data).Id}.tar.gz"], blobs);
+        var document = $"store/{DemoData.User}/{DemoData.InstallId}/{task.Id}.json";
+        Assert.Contains(document, blobs);
+        Assert.All(blobs.Where(b => b != document), b => Assert.StartsWith($"store/{DemoData.User}/objects/", b, StringComparison.Ordinal));
+        var backup = await harness.Services.GetRequiredService<Core.Storage.BackupStore>().GetAsync(DemoData.InstallId, task.Id, CancellationToken.None);
+        Assert.Equal((Core.Storage.BackupRecord.BlobStoreFormat, document), (backup!.Format, backup.ArchivePath));
     }
 
     [Fact]

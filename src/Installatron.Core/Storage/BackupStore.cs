@@ -12,9 +12,9 @@ public sealed record BackupRecord(
     public IReadOnlyList<TableChecksum>? Tables { get; init; }
 
     /// <summary>
-    /// <see cref="StoreFormat"/> when the backup is a document of the account's content-addressed store
-    /// (<see cref="ArchivePath"/> is then that document); <c>null</c> for a tar.gz archive (older backups, remote sites
-    /// and remote <c>bkloc</c>).
+    /// <see cref="StoreFormat"/> when the backup is a document of the account's content-addressed store on disk
+    /// (<see cref="ArchivePath"/> is then that document), <see cref="BlobStoreFormat"/> in the backups container (remote
+    /// sites and remote <c>bkloc</c>); <c>null</c> for a tar.gz archive (older backups).
     /// </summary>
     public string? Format { get; init; }
 
@@ -23,7 +23,12 @@ public sealed record BackupRecord(
 
     public const string StoreFormat = "store/1";
 
+    /// <summary>A document of the account's store in the backups container (<see cref="ArchivePath"/> is its blob name).</summary>
+    public const string BlobStoreFormat = "blob-store/1";
+
     public bool InStore => Format == StoreFormat;
+
+    public bool InBlobStore => Format == BlobStoreFormat;
 }
 
 /// <summary>The backups index (partition = install, row = task) and, for remote locations, the archives in blob storage.</summary>
@@ -53,7 +58,7 @@ public sealed class BackupStore(InstallatronTables tables)
     public async Task DeleteAsync(BackupRecord backup, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
-        if (backup.Location != BackupLocations.Local)
+        if (backup.Location != BackupLocations.Local && backup.Format is null)
         {
             await tables.BackupBlobs.GetBlobClient(BlobName(backup)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
@@ -68,7 +73,7 @@ public sealed class BackupStore(InstallatronTables tables)
     public async Task SaveAsync(BackupRecord backup, Func<CancellationToken, Task<Stream>>? openArchive, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
-        if (backup.Location != BackupLocations.Local)
+        if (backup.Location != BackupLocations.Local && backup.Format is null)
         {
             var blob = tables.BackupBlobs.GetBlobClient(BlobName(backup));
             if (openArchive is null)

@@ -7,10 +7,11 @@ using Installatron.Core.Storage;
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// Where an install's backups and staged packages live. <c>bkloc = local</c>: inside the account, outside the web
-/// root (<c>{home}/.appdata/backups/{install}</c>), on the site's own server for a remote site; any other
-/// <c>bkloc</c>: the backups blob container (a remote site's archive is built in its backup folder first, then
-/// uploaded). Staged packages stay next to the site's account.
+/// Where an install's backups and staged packages live. A local site with <c>bkloc = local</c>: the account's store,
+/// inside the account and outside the web root (<c>{home}/.appdata/backups</c>); a remote site (any <c>bkloc</c>) and
+/// any other <c>bkloc</c>: the account's store in the backups blob container (docs/site-files.md says why). Older
+/// tar.gz archives lie in <c>{home}/.appdata/backups/{install}</c> (on the site's server for a remote site) or in the
+/// container. Staged packages stay next to the site's account.
 /// </summary>
 public sealed class BackupLocations(InstallatronTables tables)
 {
@@ -37,13 +38,11 @@ public sealed class BackupLocations(InstallatronTables tables)
 
     /// <summary>
     /// Proves the backup location can be written (<c>dryrun=all</c>), leaving nothing behind: the account's backup
-    /// folder on the site's file system (where a remote site's archive is always built first), and the backups
-    /// container for a remote <c>bkloc</c>.
+    /// folder for a local site with <c>bkloc = local</c>, the backups container otherwise.
     /// </summary>
     public async Task<ConnectionCheck> ProbeAsync(Install install, SiteConnection connection, CancellationToken cancellationToken)
     {
-        string? folder = null;
-        if (install.Bkloc == Local || connection.IsRemote)
+        if (install.Bkloc == Local && !connection.IsRemote)
         {
             var files = connection.Files;
             var directory = connection.LocalBackupDirectory(install.Id);
@@ -64,11 +63,7 @@ public sealed class BackupLocations(InstallatronTables tables)
                 throw new Refusal(ErrorCodes.FailedFilesystemPermission, null, $"The backup folder {connection.Describe(directory)} cannot be written: {e.Message}");
             }
 
-            folder = connection.Describe(directory);
-            if (install.Bkloc == Local)
-            {
-                return new ConnectionCheck("backup_location", folder, "a probe file written and removed");
-            }
+            return new ConnectionCheck("backup_location", connection.Describe(directory), "a probe file written and removed");
         }
 
         try
@@ -83,7 +78,6 @@ public sealed class BackupLocations(InstallatronTables tables)
             throw new Refusal(ErrorCodes.FailedFilesystemHost, null, $"The backup location '{install.Bkloc}' cannot be reached: {e.ErrorCode ?? e.Status.ToString()}.");
         }
 
-        return new ConnectionCheck("backup_location", $"{install.Bkloc}: the backups container" + (folder is null ? "" : $", built first in {folder}"),
-            "a probe blob written and removed" + (folder is null ? "" : "; a probe file written and removed in the folder"));
+        return new ConnectionCheck("backup_location", $"{install.Bkloc}: the account's store in the backups container", "a probe blob written and removed");
     }
 }

@@ -14,7 +14,7 @@ namespace Installatron.Core.Workflow;
 /// (<see cref="StoreCollector"/>, grace <see cref="InstallatronOptions.BackupGraceHours"/>). Runs when an update ends.
 /// </summary>
 public sealed partial class BackupRetention(
-    BackupStore backups, TaskStore tasks, StoreBackups stores, IOptionsMonitor<InstallatronOptions> options, TimeProvider time,
+    BackupStore backups, TaskStore tasks, StoreBackups stores, BlobStoreBackups blobStores, IOptionsMonitor<InstallatronOptions> options, TimeProvider time,
     ILogger<BackupRetention> logger)
 {
     /// <returns>The backups removed.</returns>
@@ -28,7 +28,15 @@ public sealed partial class BackupRetention(
                 continue;
             }
 
-            RemoveFiles(site, backup);
+            if (backup.InBlobStore)
+            {
+                await blobStores.RemoveAsync(site, backup, cancellationToken);
+            }
+            else
+            {
+                RemoveFiles(site, backup);
+            }
+
             await backups.DeleteAsync(backup, cancellationToken);
             LogRemoved(logger, installId, backup.Id);
             removed++;
@@ -37,6 +45,11 @@ public sealed partial class BackupRetention(
         if (site.UsesStore)
         {
             var result = await StoreCollector.CollectAsync(stores.Open(site), TimeSpan.FromHours(options.CurrentValue.BackupGraceHours), time, cancellationToken);
+            LogCollected(logger, installId, result.Busy, result.ObjectsRemoved, result.BytesRemoved);
+        }
+        else
+        {
+            var result = await blobStores.CollectAsync(site, cancellationToken);
             LogCollected(logger, installId, result.Busy, result.ObjectsRemoved, result.BytesRemoved);
         }
 

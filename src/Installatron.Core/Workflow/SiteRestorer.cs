@@ -10,11 +10,12 @@ namespace Installatron.Core.Workflow;
 /// <summary>
 /// Makes an install's site and tables what one of its backups holds, for the revert step and for a restore on request.
 /// A backup in the account's store is restored in one pass (<see cref="StoreRestore"/>; the installed version's package
-/// fetched again from the catalog when the backup takes contents from it); a tar.gz archive (older backups, remote sites,
-/// remote <c>bkloc</c>) is read where it was written (the site's own server for a remote site), fetched back from the
+/// fetched again from the catalog when the backup takes contents from it); one in the account's store in the backups
+/// container (remote sites, remote <c>bkloc</c>) the same way once its document and objects are downloaded; a tar.gz
+/// archive (older backups) is read where it was written (the site's own server for a remote site), fetched back from the
 /// backups container first when only that copy is left. Failures carry <c>errcode</c> (the step's own).
 /// </summary>
-public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, TimeProvider time)
+public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobStoreBackups blobStores, TimeProvider time)
 {
     public async Task RestoreAsync(UpdateState state, BackupRecord backup, string errcode, CancellationToken ct)
     {
@@ -31,6 +32,14 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, TimeP
                 await RestoreTablesAsync(site, backup, Path.Join(site.WorkDirectory, "restore.tables.jsonl.gz"),
                     dump => StoreRestore.ExtractAttachmentAsync(store, backup.ArchivePath, InstallDatabase.AttachmentName, dump, ct), ct);
                 await SettledAsync(await StoreRestore.RestoreAsync(files, store, backup.ArchivePath, package, root, excludes, ct), ct);
+                return;
+            }
+
+            if (backup.InBlobStore)
+            {
+                var dumpAt = Path.Join(site.WorkDirectory, "restore.tables.jsonl.gz");
+                await SettledAsync(await blobStores.RestoreAsync(site, root, backup, excludes,
+                    extract => RestoreTablesAsync(site, backup, dumpAt, extract, ct), ct), ct);
                 return;
             }
 

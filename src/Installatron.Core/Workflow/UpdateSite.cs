@@ -26,9 +26,9 @@ public sealed class UpdateSite(UpdateState state, SiteConnection connection)
     public string ArchivePath => Step(() => Connection.ArchivePath(state.Install.Value.Id, state.Task.Value.Id));
 
     /// <summary>
-    /// True when the backup goes to the account's content-addressed store: a site on this machine with <c>bkloc = local</c>.
-    /// A remote site (its backup is built on its own server) and a remote <c>bkloc</c> (uploaded as one blob) keep the
-    /// tar.gz archive.
+    /// True when the backup goes to the account's content-addressed store on this machine's disk: a site on this machine
+    /// with <c>bkloc = local</c>. A remote site and a remote <c>bkloc</c> use the account's store in the backups container
+    /// (<see cref="BlobStoreBackups"/>; docs/site-files.md says why).
     /// </summary>
     public bool UsesStore => !Connection.IsRemote && state.Install.Value.Bkloc == BackupLocations.Local;
 

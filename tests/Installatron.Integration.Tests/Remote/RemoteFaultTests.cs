@@ -1,9 +1,11 @@
 using Installatron.Core.Domain;
 using Installatron.Core.Sites;
+using Installatron.Core.Storage;
 using Installatron.Core.Workflow;
 using Installatron.Databases.Tests.Support;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Sites.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Installatron.Integration.Tests.Remote;
@@ -33,7 +35,7 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
         Assert.NotEqual(before, after);
 
         using var stop = new CancellationTokenSource();
-        var killer = KillMidStepAsync(step, wordpress, account, site.Install.Id, stop.Token);
+        var killer = KillMidStepAsync(step, wordpress, account, harness, stop.Token);
         await harness.UpdateAsync("""{"version": "6.1.10", "revert": true}""", site.Install.Id);
         await stop.CancelAsync();
         var killedAt = await killer;
@@ -50,12 +52,13 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
     }
 
     /// <summary>
-    /// Waits until <paramref name="step"/> is under way on the server (backup: the archive is being written; apply:
-    /// the package being staged, or the new release's first file in the site), kills sshd, and starts it again a moment later.
+    /// Waits until <paramref name="step"/> is under way (backup: a backup is being written to the account's store, whose
+    /// writer marker is in the backups container while the site is hashed and read over SSH; apply: the package being
+    /// staged, or the new release's first file in the site), kills sshd, and starts it again a moment later.
     /// </summary>
-    private async Task<string?> KillMidStepAsync(string step, LiveWordPress wordpress, SshAccount account, string installId, CancellationToken cancellationToken)
+    private async Task<string?> KillMidStepAsync(string step, LiveWordPress wordpress, SshAccount account, WorkflowHarness harness, CancellationToken cancellationToken)
     {
-        var backups = Path.Join(ssh.LocalPath(account.Home), ".appdata", "backups", installId);
+        var container = harness.Services.GetRequiredService<InstallatronTables>().BackupBlobs;
         var added = Path.Join(wordpress.SitePath, LiveWordPressTests.AddedFile);
         var staging = Path.Join(ssh.LocalPath(account.Home), ".appdata", "staging");
         var version = Path.Join(wordpress.SitePath, "wp-includes", "version.php");
@@ -63,7 +66,7 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
         while (!cancellationToken.IsCancellationRequested)
         {
             var underWay = step == "backup"
-                ? Directory.Exists(backups) && Directory.EnumerateFileSystemEntries(backups).Any(e => e.Contains(SiteBackup.PartialSuffix, StringComparison.Ordinal))
+                ? await WriterMarkedAsync(container)
                 : ApplyStaging(staging) || File.Exists(added) || File.ReadAllText(version) != oldVersion;
             if (underWay)
             {
@@ -78,6 +81,24 @@ public sealed class RemoteFaultTests(IsolatedSshServer ssh, MariaDbServer mariad
         }
 
         return null;
+    }
+
+    private static async Task<bool> WriterMarkedAsync(Azure.Storage.Blobs.BlobContainerClient container)
+    {
+        if (!await container.ExistsAsync())
+        {
+            return false;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "store/" }))
+        {
+            if (blob.Name.Contains("/" + Core.Sites.Store.Blob.BlobContentStore.WritersFolder, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the apply has begun staging the package (its own folder, written before any site file; an apply

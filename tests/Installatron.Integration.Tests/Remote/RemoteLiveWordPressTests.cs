@@ -86,7 +86,8 @@ public sealed class RemoteLiveWordPressTests(IsolatedSshServer ssh, MariaDbServe
         Assert.Equal(12, backup!.Tables!.Count);
         Assert.Equal(backup.Tables, await new MySqlDatabase(wordpress.Database).ChecksumTablesAsync(site.Install.Tables, CancellationToken.None));
         Assert.Equal(files, SiteFiles.Hash(wordpress.SitePath));
-        Assert.StartsWith(account.Home + "/.appdata/backups/", backup.ArchivePath, StringComparison.Ordinal); // kept on the site's server
+        Assert.Equal(BackupRecord.BlobStoreFormat, backup.Format); // the account's store in the backups container
+        Assert.True(backup.StoredBytes < backup.Bytes / 2, $"{backup.StoredBytes} of {backup.Bytes}"); // the package's contents referenced
         using var http = new HttpClient();
         Assert.Contains("content=\"WordPress 6.1.9\"", await http.GetStringAsync(wordpress.Url + "/"));
     }

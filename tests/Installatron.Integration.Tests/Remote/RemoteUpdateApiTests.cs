@@ -20,7 +20,7 @@ public sealed class RemoteUpdateApiTests(IsolatedSshServer ssh)
     [Theory]
     [InlineData(true, false)]
     [InlineData(false, true)]
-    public async Task Update_RemoteSite_CompleteOnTheServerWithItsBackupThere(bool hasShell, bool useKey)
+    public async Task Update_RemoteSite_CompleteOnTheServerWithItsBackupInTheAccountsStore(bool hasShell, bool useKey)
     {
         var account = ssh.Account(hasShell);
         await using var api = await ApiServer.StartAsync();
@@ -34,9 +34,12 @@ public sealed class RemoteUpdateApiTests(IsolatedSshServer ssh)
         Assert.Contains("$wp_version = '6.7.3';", await File.ReadAllTextAsync(Path.Join(local, "wp-includes", "version.php")));
         var task = Keep(await api.GetAsync($"/tasks?install={install}")).Data.GetProperty("tasks")[0];
         Assert.Equal(["preflight", "backup", "apply", "verify", "health", "finalize"], task.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
-        var archive = Path.Join(ssh.LocalPath(account.Home), ".appdata", "backups", install, task.GetProperty("id").GetString() + ".tar.gz");
-        Assert.True(File.Exists(archive), archive);
-        Assert.Equal(account.Login, await OwnerAsync(archive));
+        var backup = Keep(await api.GetAsync($"/backups?install={install}")).AssertEnvelope(200, null).Data.GetProperty("backups")[0];
+        Assert.Equal(task.GetProperty("id").GetString(), backup.GetProperty("task").GetString());
+        Assert.Equal(("store", "local"), (backup.GetProperty("format").GetString(), backup.GetProperty("location").GetString()));
+        Assert.True(backup.GetProperty("files").GetInt64() > 10 && backup.GetProperty("stored_size").GetInt64() > 0);
+        var backups = Path.Join(ssh.LocalPath(account.Home), ".appdata", "backups");
+        Assert.False(Directory.Exists(backups) && Directory.EnumerateFiles(backups, "*", SearchOption.AllDirectories).Any()); // in the container, not on the server
         Assert.Equal(account.Login, await OwnerAsync(Path.Join(local, "wp-includes", "version.php")));
         Assert.False(Directory.Exists(Path.Join(ssh.LocalPath(account.Home), ".appdata", "staging", task.GetProperty("id").GetString()!)));
         AssertNoSecretShown(account);

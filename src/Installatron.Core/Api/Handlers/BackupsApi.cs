@@ -25,7 +25,7 @@ public sealed record BackupView(
 {
     public static BackupView Of(BackupRecord backup) => new(
         backup.Id, backup.InstallId, backup.Id, backup.Time, backup.Version, backup.Bytes, backup.StoredBytes, backup.Files, backup.Tables?.Count ?? 0,
-        backup.Location, backup.InStore ? "store" : "archive");
+        backup.Location, backup.Format is null ? "archive" : "store");
 }
 
 public sealed record BackupPage(string Install, int Total, IReadOnlyList<BackupView> Backups);

@@ -12,12 +12,13 @@ namespace Installatron.Core.Workflow.Activities;
 /// <summary>
 /// Backs up the site (minus <c>exclude_files</c>) with its tables, recorded in the backups table. A local site with
 /// <c>bkloc = local</c>: into the account's content-addressed store (<see cref="StoreBackup"/>; contents of the installed
-/// version's package referenced, contents already stored not written again). Otherwise one verified tar.gz archive in the
-/// account's backup folder on the site's own file system (built and verified on the site's server when it has a shell)
-/// and, for a remote <c>bkloc</c>, uploaded to the backups container. A backup that cannot be verified stops the update.
+/// version's package referenced, contents already stored not written again). A remote site, or a remote <c>bkloc</c>: into
+/// the account's store in the backups container (<see cref="BlobStoreBackups"/>; files hashed on the site's server, only
+/// contents the store lacks transferred). A backup that cannot be verified stops the update.
 /// </summary>
 [DurableTask(TaskNames.Backup)]
-public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBackups stores, UpdateFaults faults, ILogger<BackupActivity> logger)
+public sealed class BackupActivity(
+    UpdateWork work, BackupStore backups, StoreBackups stores, BlobStoreBackups blobStores, UpdateFaults faults, ILogger<BackupActivity> logger)
     : UpdateActivity<string>(work, logger)
 {
     protected override UpdateStep Step => UpdateSteps.Backup;
@@ -35,15 +36,12 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
         var files = site.Files;
         var root = site.Root;
         var archive = site.ArchivePath;
-        files.CreateDirectories(Path.GetDirectoryName(archive)!);
 
         await faults.AtAsync(UpdateFaults.BeforeBackup, input.TaskId, CancellationToken.None);
 
         // The database first: if it cannot be dumped, no file is touched and nothing is archived. The dump (a file on
         // this machine) then goes into the same archive as the files, its table checksums into the manifest.
-        var dump = site.Connection.IsRemote || site.UsesStore
-            ? Path.Join(site.WorkDirectory, Path.GetFileName(InstallDatabase.DumpPathFor(archive)))
-            : InstallDatabase.DumpPathFor(archive);
+        var dump = Path.Join(site.WorkDirectory, Path.GetFileName(InstallDatabase.DumpPathFor(archive)));
         BackupAttachment[] attachments = [];
         try
         {
@@ -64,7 +62,8 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
         {
             record = site.UsesStore
                 ? await StoreAsync(state, site, root, input.TaskId, attachments)
-                : await ArchiveAsync(state, site, root, input.TaskId, archive, attachments);
+                : Record(state, input.TaskId, await blobStores.BackupAsync(state, site, root, input.TaskId, attachments, CancellationToken.None),
+                    BackupRecord.BlobStoreFormat);
             if (File.Exists(dump))
             {
                 File.Delete(dump);
@@ -75,7 +74,7 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
             throw new UpdateStepException(ErrorCodes.FailedBackup, $"The backup of {files.Describe(root)} could not be written and verified: {e.Message}");
         }
 
-        await backups.SaveAsync(record, site.Connection.IsRemote ? ct => files.OpenReadAsync(archive, ct) : null, CancellationToken.None);
+        await backups.SaveAsync(record, null, CancellationToken.None);
         return record.Id;
     }
 
@@ -88,28 +87,19 @@ public sealed class BackupActivity(UpdateWork work, BackupStore backups, StoreBa
         var package = await stores.InstalledPackageAsync(site, state.Installed, CancellationToken.None);
         var result = await StoreBackup.CreateAsync(site.Files, root, install.ExcludeFiles, store, store.DocumentPath(install.Id, taskId), package,
             attachments, CancellationToken.None);
+        return Record(state, taskId, result, BackupRecord.StoreFormat);
+    }
+
+    /// <param name="result">A backup in the account's store on disk, or in the backups container (then its document's blob name).</param>
+    private BackupRecord Record(UpdateState state, string taskId, StoreBackupResult result, string format)
+    {
+        var install = state.Install.Value;
         return new BackupRecord(taskId, install.Id, install.Bkloc, result.DocumentPath, result.DocumentSha256, result.Files, result.Bytes,
             install.Version, Work.Now, Verified: true)
         {
             Tables = TablesOf(result.Backup.Manifest),
-            Format = BackupRecord.StoreFormat,
+            Format = format,
             StoredBytes = result.Backup.NewBytes,
-        };
-    }
-
-    /// <summary>One tar.gz archive on the site's own file system, verified again where it is.</summary>
-    private async Task<BackupRecord> ArchiveAsync(UpdateState state, UpdateSite site, string root, string taskId, string archive, BackupAttachment[] attachments)
-    {
-        var install = state.Install.Value;
-        await SiteBackup.CreateAsync(site.Files, root, install.ExcludeFiles, archive, CancellationToken.None, attachments);
-        // Verified again where it is, whatever CreateAsync found or wrote: no verified backup, no update.
-        var verification = await SiteBackup.VerifyAsync(site.Files, archive, CancellationToken.None);
-        var result = verification.EnsureValid();
-        return new BackupRecord(taskId, install.Id, install.Bkloc, archive, result.ArchiveSha256, result.Files, result.Bytes,
-            install.Version, Work.Now, Verified: true)
-        {
-            Tables = TablesOf(verification.Manifest!),
-            StoredBytes = site.Files.Stat(archive).Size,
         };
     }
 

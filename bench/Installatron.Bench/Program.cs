@@ -8,6 +8,7 @@ using Installatron.Bench;
 // Installatron.Bench phase NAME ARGS...                    one measured phase (run in a child process by "run")
 // Installatron.Bench fleet [installs] [updates] [all|plan|updates|limit|broken]   automatic updates at fleet scale (bench/fleet.sh)
 // Installatron.Bench bare-kestrel PORT [slim|default]                    Kestrel with one static 403 answer: the floor of bench/api.sh
+// Installatron.Bench live [rounds]                                        the live WordPress site's full update against the same work by hand (bench/live.sh)
 // Installatron.Bench remote-update HOST PORT LOGIN KEY FINGERPRINT SITE ARCHIVE STAGING NEW OLD   a remote update over SSH (bench/remote.sh)
 // Installatron.Bench remote-store HOST PORT LOGIN KEY FINGERPRINT SITE ARCHIVE-FOLDER OLD REPOSITORY   remote backups: tar.gz vs the blob store (bench/remote.sh store)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -20,6 +21,11 @@ if (args is ["remote-store", ..])
 if (args is ["remote-update", ..])
 {
     return await RemotePhases.RunAsync(args);
+}
+
+if (args is ["live", ..])
+{
+    return await Installatron.Bench.Live.LiveBench.RunAsync(args);
 }
 
 if (args is ["fleet", ..])

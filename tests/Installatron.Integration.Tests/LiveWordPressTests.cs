@@ -20,13 +20,13 @@ namespace Installatron.Integration.Tests;
 [Collection(MariaDbCollection.Name)]
 public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper output)
 {
-    internal const string RemovedFile = "wp-links-opml.php";
-    internal const string AddedFile = "wp-includes/installatron-6-1-10.php";
-    internal const string NewBundledTheme = "wp-content/themes/installatron-bundled";
-    internal const string DeletedBundledPlugin = "wp-content/plugins/hello-dolly";
-    internal const string DbVersion = "53496";
-    internal const string NextDbVersion = "53497";
-    private const string Org = "wordpress/";
+    internal const string RemovedFile = LiveWordPressReleases.RemovedFile;
+    internal const string AddedFile = LiveWordPressReleases.AddedFile;
+    internal const string NewBundledTheme = LiveWordPressReleases.NewBundledTheme;
+    internal const string DeletedBundledPlugin = LiveWordPressReleases.DeletedBundledPlugin;
+    internal const string DbVersion = LiveWordPressReleases.DbVersion;
+    internal const string NextDbVersion = LiveWordPressReleases.NextDbVersion;
+    private const string Org = LiveWordPressReleases.Org;
 
     [Fact]
     public async Task Update_FromWordPressOrgLayouts_SiteReportsTheNewVersionsAndHoldsNoWordPressFolder()
@@ -177,28 +177,13 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
     }
 
     /// <summary>
-    /// 6.1.9 and a "6.1.10" (one file added, one removed, a database schema one step on, a new bundled theme) as
-    /// wordpress.org ships them, rooted at <c>wordpress/</c> with wp-content's bundled plugins and themes (and a
-    /// bundled plugin this site's owner deleted); newer akismet and twentytwentythree zips rooted at their folders.
+    /// 6.1.9 and a "6.1.10" (<see cref="LiveWordPressReleases"/>) as wordpress.org ships them; newer akismet and
+    /// twentytwentythree zips rooted at their folders.
     /// </summary>
     internal static async Task PublishReleasesAsync(WorkflowHarness harness, LiveWordPress wordpress)
     {
-        var deletedPlugin = $"{DeletedBundledPlugin}/hello.php";
-        const string helloDolly = "<?php\n/*\nPlugin Name: Hello Dolly\nVersion: 1.7.2\n*/\n";
-        await harness.PublishAsync(Applications.WordPress, "6.1.9", wordpress.CorePackage("wordpress-6.1.9", new Dictionary<string, string?>
-        {
-            [deletedPlugin] = helloDolly,
-        }, Org));
-        await harness.PublishAsync(Applications.WordPress, "6.1.10", wordpress.CorePackage("wordpress-6.1.10", new Dictionary<string, string?>
-        {
-            ["wp-includes/version.php"] = VersionFile("6.1.10", NextDbVersion),
-            [AddedFile] = "<?php\n// Added in 6.1.10 (test package).\n",
-            [RemovedFile] = null,
-            ["readme.html"] = "<html><body><h1>WordPress 6.1.10 (test package)</h1></body></html>\n",
-            [deletedPlugin] = helloDolly,
-            [$"{NewBundledTheme}/style.css"] = "/*\nTheme Name: Installatron Bundled\nVersion: 1.0\n*/\n",
-            [$"{NewBundledTheme}/index.php"] = "<?php\n// Silence is golden.\n",
-        }, Org));
+        await harness.PublishAsync(Applications.WordPress, LiveWordPress.Version, LiveWordPressReleases.CurrentPackage(wordpress));
+        await harness.PublishAsync(Applications.WordPress, LiveWordPressReleases.Next, LiveWordPressReleases.NextPackage(wordpress));
         await harness.PublishAsync("wp-plugin-akismet", "5.3.8", wordpress.PluginPackage("akismet", "5.3.8"));
         await harness.PublishAsync("wp-theme-twentytwentythree", "1.1", wordpress.ThemePackage("twentytwentythree", "1.1"));
     }
@@ -207,7 +192,7 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
     internal static Task PublishBroken6111Async(WorkflowHarness harness, LiveWordPress wordpress, string file, string content) =>
         harness.PublishAsync(Applications.WordPress, "6.1.11", wordpress.CorePackage("wordpress-6.1.11", new Dictionary<string, string?>
         {
-            ["wp-includes/version.php"] = VersionFile("6.1.11", NextDbVersion),
+            ["wp-includes/version.php"] = LiveWordPressReleases.VersionFile("6.1.11", NextDbVersion),
             [file] = content,
         }, Org));
 
@@ -249,9 +234,4 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
         Assert.Equal(new ThemeInfo("twentytwentythree", "1.0", true, "all"), install.Themes.Single());
         return install;
     }
-
-    private static string VersionFile(string version, string dbVersion) =>
-        File.ReadAllText(Path.Combine(LiveWordPress.DebianTree, "wp-includes", "version.php"))
-            .Replace($"$wp_version = '{LiveWordPress.Version}';", $"$wp_version = '{version}';", StringComparison.Ordinal)
-            .Replace($"$wp_db_version = {DbVersion};", $"$wp_db_version = {dbVersion};", StringComparison.Ordinal);
 }

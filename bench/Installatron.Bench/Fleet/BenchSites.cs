@@ -13,10 +13,18 @@ public static class BrokenRelease
     public static async Task PublishAsync(IServiceProvider services, string version)
     {
         using var package = DemoWordPress.BrokenPackage(version);
-        await services.GetRequiredService<VersionPublisher>().PublishAsync(
-            new VersionDraft(Applications.WordPress, AppVersion.Parse(version), null, [UpgradeRule.AutoFromAnything], new Requirements()),
-            package, CancellationToken.None);
+        await BenchCatalog.PublishAsync(services, Applications.WordPress, version, package);
     }
+}
+
+/// <summary>Versions published into the catalog of the benchmark's tables, as the publish API does.</summary>
+public static class BenchCatalog
+{
+    /// <summary>Publishes <paramref name="package"/> as <paramref name="version"/>, auto-updatable from any older version.</summary>
+    public static Task PublishAsync(IServiceProvider services, string application, string version, Stream package) =>
+        services.GetRequiredService<VersionPublisher>().PublishAsync(
+            new VersionDraft(application, AppVersion.Parse(version), null, [UpgradeRule.AutoFromAnything], new Requirements()),
+            package, CancellationToken.None);
 }
 
 /// <summary>One SHA-256 over a site's files (relative path and content, in order): equal when nothing was touched.</summary>

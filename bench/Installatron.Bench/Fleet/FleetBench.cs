@@ -20,8 +20,6 @@ namespace Installatron.Bench.Fleet;
 /// </summary>
 public sealed class FleetBench(string root, string work, AzuriteProcess azurite, TableCounter counter) : IAsyncDisposable
 {
-    public const string Key = "bench-key-0123456789abcdef0123456789";
-
     private readonly List<ChildProcess> _servers = [];
     private int _scenario;
 
@@ -30,7 +28,7 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         var installs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
         var updates = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
         var only = args.Length > 3 ? args[3] : "all";
-        var root = FindRoot();
+        var root = BenchServer.FindRoot();
         var work = Path.Combine(Path.GetTempPath(), $"installatron-fleet-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         var azurite = await AzuriteProcess.StartAsync(root, location: null, TextWriter.Null, CancellationToken.None);
@@ -225,33 +223,19 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
     {
         // Only the planning scenario counts table operations: the proxy's hop would slow the updates down.
         var connection = countTables ? AzuriteProcess.ConnectionStringFor(azurite.Ports with { Table = counter.Port }) : azurite.ConnectionString;
-        var server = Path.Combine(root, "src", "Installatron.Server", "bin", "Release", "net10.0", "Installatron.Server.dll");
         HttpClient? first = null;
         for (var i = 0; i < count; i++)
         {
-            var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var process = ChildProcess.Start("dotnet",
+            var (process, url) = await BenchServer.StartAsync(root, $"server {i + 1}",
             [
-                server, "--urls", "http://127.0.0.1:0", "--AzureWebJobsStorage", connection, "--Installatron:Key", Key,
+                "--AzureWebJobsStorage", connection,
                 "--Installatron:TablePrefix", fleet.Prefix, "--Installatron:TaskHub", fleet.Prefix, "--Installatron:DataPath", fleet.DataPath,
                 "--Installatron:DemoData", "false", "--Installatron:AutoUpdateMinutes", "0", "--Installatron:CatalogSyncMinutes", "0",
                 "--Installatron:CatalogSourceUrl", "", "--Installatron:RolloutMaxConcurrent", maxConcurrent.ToString(CultureInfo.InvariantCulture),
                 "--Installatron:RolloutMaxPerServer", maxPerServer.ToString(CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning",
-            ], new ChildProcessOptions
-            {
-                Name = $"server {i + 1}",
-                OnLine = line =>
-                {
-                    var at = line.IndexOf("listening on ", StringComparison.Ordinal);
-                    if (at >= 0)
-                    {
-                        listening.TrySetResult(new Uri(line[(at + "listening on ".Length)..].Trim()));
-                    }
-                },
-            });
+            ]);
             _servers.Add(process);
-            var url = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            first ??= new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2), DefaultRequestHeaders = { { "X-API-KEY", Key } } };
+            first ??= BenchServer.Client(url);
         }
 
         return first!;
@@ -321,19 +305,6 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
     }
 
     private static void Report(string text) => Console.WriteLine(text + "\n");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Installatron.Functions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from the repository's bench build.");
-    }
 
     public async ValueTask DisposeAsync() => await StopServersAsync();
 

@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddSingleton<SiteAccess>();
         services.AddSingleton<PackageApplier>();
         services.AddSingleton<SiteHealth>();
+        services.AddSingleton<SiteOpcache>();
         services.AddHttpClient(SiteHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
         services.AddHttpClient(SiteHealth.UpgradeClientName, client => client.Timeout = TimeSpan.FromMinutes(5))

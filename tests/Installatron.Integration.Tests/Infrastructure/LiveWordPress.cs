@@ -34,7 +34,8 @@ public sealed class LiveWordPress : IAsyncDisposable
 
     public string Url => Php.Url;
 
-    public static async Task<LiveWordPress> StartAsync(MariaDbServer mariadb, string root)
+    /// <param name="phpSettings">PHP's settings (<c>-d</c>); no OPcache unless given (<see cref="PhpServer.NoOpcache"/>).</param>
+    public static async Task<LiveWordPress> StartAsync(MariaDbServer mariadb, string root, IReadOnlyList<string>? phpSettings = null)
     {
         if (!File.Exists(Path.Combine(DebianTree, "wp-includes", "version.php")))
         {
@@ -48,7 +49,7 @@ public sealed class LiveWordPress : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(site, ".htaccess"), "# BEGIN WordPress\n# END WordPress\n");
 
         var database = await mariadb.CreateDatabaseAsync();
-        var php = await PhpServer.StartAsync(site);
+        var php = await PhpServer.StartAsync(site, phpSettings);
         await File.WriteAllTextAsync(Path.Combine(site, "wp-config.php"), Config(database, php.Url));
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };

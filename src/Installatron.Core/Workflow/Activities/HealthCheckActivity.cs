@@ -16,14 +16,15 @@ public sealed record HealthOutcome(string? State, string Detail);
 /// upgrade could not be run.
 /// </summary>
 [DurableTask(TaskNames.HealthCheck)]
-public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILogger<HealthCheckActivity> logger)
+public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, SiteOpcache opcache, ILogger<HealthCheckActivity> logger)
     : UpdateActivity<HealthOutcome>(work, logger)
 {
     /// <summary>
     /// PHP's OPcache checks a script's timestamp at most every <c>opcache.revalidate_freq</c> seconds (default 2): a
-    /// request sooner after the apply can run the old compiled files (WordPress's own updater calls
-    /// <c>opcache_invalidate</c> on what it copies; this service cannot). The post-update step waits until this long
-    /// after the apply ended (its start is stored in whole seconds, hence one more).
+    /// request sooner after the apply can run the old compiled files. The site's PHP is first asked to drop them
+    /// (<see cref="SiteOpcache"/>, as WordPress's own updater calls <c>opcache_invalidate</c> on what it copies); when it
+    /// cannot say it did, the post-update step waits until this long after the apply ended (its start is stored in
+    /// whole seconds, hence one more).
     /// </summary>
     public static readonly TimeSpan OpcacheRevalidation = TimeSpan.FromSeconds(3);
 
@@ -38,7 +39,12 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
             return new HealthOutcome(null, $"skipped: the site was {before ?? "not checked"} before the update");
         }
 
-        await WaitForOpcacheAsync(state.Task.Value, ct);
+        var site = await state.SiteAsync(ct);
+        if (!await opcache.RefreshAsync(site.Files, site.Root, state.Install.Value, input.TaskId, ct))
+        {
+            await WaitForOpcacheAsync(state.Task.Value, ct);
+        }
+
         try
         {
             await health.RunUpgradeStepAsync(state.Install.Value, state.Recipe, ct);
@@ -57,7 +63,7 @@ public sealed class HealthCheckActivity(UpdateWork work, SiteHealth health, ILog
         string? behind;
         try
         {
-            behind = await ReportedVersions.DatabaseBehindAsync(state, await state.SiteAsync(ct), ct);
+            behind = await ReportedVersions.DatabaseBehindAsync(state, site, ct);
         }
         catch (DatabaseException e)
         {

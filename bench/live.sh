@@ -6,7 +6,7 @@
 # unzip -o + GET wp-admin/upgrade.php?step=1 + GET /; (b) POST /installs/{id}/update {"revert": true} with the account's
 # backup store emptied first; (c) the same with the earlier backup of the same site still in the store. Prints a
 # markdown report (medians, ratios, each step's median, machine load). Every process it starts is stopped by its PID.
-# Needs: wordpress php-cli php-mysql mariadb-server mariadb-client zip unzip (all installed by .ci/run).
+# Needs: wordpress php-cli php-mysql mariadb-server (as the live tests; .ci/run installs them), tar and unzip.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")

@@ -24,12 +24,13 @@ public sealed class RolloutCountsTests
         var advance = services.GetRequiredService<AdvanceActivity>();
 
         // Two copies of one turn: this server saw m0 and m1 end, the other (a copy run from an older history) only m0;
-        // the other's copy lands last, then this one is delivered again.
+        // the other's copy lands last. Then this one is delivered again.
         await AdvanceAsync(advance, rollout, Finished(started[0], started[1]));
         await AdvanceAsync(advance, rollout, Finished(started[0]));
+        Assert.Equal(new RolloutWave(1, 5, Started: 5, Complete: 2), await WaveAsync(services, rollout));
+        await AssertCountsAreTheRowsAsync(services, rollout);
         await AdvanceAsync(advance, rollout, Finished(started[0], started[1]));
-        var wave = await WaveAsync(services, rollout);
-        Assert.Equal(new RolloutWave(1, 5, Started: 5, Complete: 2), wave);
+        Assert.Equal(new RolloutWave(1, 5, Started: 5, Complete: 2), await WaveAsync(services, rollout));
 
         // A later turn, then a late copy of the earlier one: nothing is counted twice or lost.
         await AdvanceAsync(advance, rollout, Finished(started[2]));

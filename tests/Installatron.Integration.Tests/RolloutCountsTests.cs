@@ -84,6 +84,29 @@ public sealed class RolloutCountsTests
         Assert.Contains("2 of 5 updates failed", stored.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Advance_OrchestrationFailedButTaskComplete_CountedAsTheTaskEnded()
+    {
+        await using var services = await ServicesAsync();
+        var (rollout, started) = await WaveStartedAsync(services, 5);
+        var tasks = services.GetRequiredService<TaskStore>();
+        foreach (var (member, status) in new[] { (started[0], TaskStatuses.Complete), (started[1], TaskStatuses.Running) })
+        {
+            await tasks.AddAsync(new UpdateTask
+            {
+                Id = member.TaskId, InstallId = member.Member.InstallId, User = "useraccountname", Application = "wordpress",
+                VersionFrom = "6.7.2", VersionTo = "6.7.3", Status = status,
+            }, CancellationToken.None);
+        }
+
+        // The runner only learned that both children failed (their results lost); the first one's task completed.
+        var lost = new[] { started[0], started[1] }.Select(s => new FinishedMember(s, TaskStatuses.Failed, ErrorCodes.InternalError)).ToArray();
+        await AdvanceAsync(services.GetRequiredService<AdvanceActivity>(), rollout, lost);
+
+        Assert.Equal(new RolloutWave(1, 5, Started: 5, Complete: 1, Failed: 1), await WaveAsync(services, rollout));
+        await AssertCountsAreTheRowsAsync(services, rollout);
+    }
+
     private static Task<StartMembersResult> AdvanceAsync(AdvanceActivity advance, string rollout, params FinishedMember[] finished) =>
         advance.RunAsync(null!, new AdvanceInput(rollout, Runner, new RolloutWave(1, finished.Length), finished, []));
 
@@ -101,8 +124,8 @@ public sealed class RolloutCountsTests
         await rollouts.ChangeAsync(rollout, r => r with { Members = size, Runner = Runner, Waves = [new RolloutWave(1, size)] }, CancellationToken.None);
         Assert.Equal(size, (await members.TakeAsync(rollout, 1, size, CancellationToken.None)).Count);
 
-        var started = planned.Select(m => new StartedMember(m, $"task-{m.InstallId}", "local",
-            new UpdateInput($"task-{m.InstallId}", m.InstallId, Backup: false, RevertOnFailure: false))).ToList();
+        var started = planned.Select(m => (Member: m, TaskId: Ids.NewInstallId()))
+            .Select(s => new StartedMember(s.Member, s.TaskId, "local", new UpdateInput(s.TaskId, s.Member.InstallId, Backup: false, RevertOnFailure: false))).ToList();
         await members.RecordAsync(rollout, started.Select(s => new MemberChange(s.Member.InstallId, MemberStates.Started, s.TaskId, s.Server)).ToList(),
             CancellationToken.None);
         return (rollout, started);

@@ -24,7 +24,7 @@ public sealed record RecordedOutcomes(string Status, RolloutWave? Wave);
 /// </summary>
 [DurableTask(RolloutTaskNames.RecordOutcomes)]
 public sealed partial class RecordOutcomesActivity(
-    RolloutMemberStore members, RolloutCounts counts, SlotStore slots, IOptions<InstallatronOptions> options, ILogger<RecordOutcomesActivity> logger)
+    RolloutMemberStore members, RolloutCounts counts, SlotStore slots, TaskStore tasks, IOptions<InstallatronOptions> options, ILogger<RecordOutcomesActivity> logger)
     : TaskActivity<RecordOutcomesInput, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, RecordOutcomesInput input) => (await RecordAsync(input)).Status;
@@ -33,8 +33,9 @@ public sealed partial class RecordOutcomesActivity(
     {
         var ct = CancellationToken.None;
         await slots.ReleaseAsync(input.Finished.Select(f => new SlotClaim(f.Started.Member.SlotHolder(input.RolloutId), f.Started.Server)).ToList(), ct);
+        var finished = await Task.WhenAll(input.Finished.Select(f => OutcomeAsync(f, ct)));
         await members.RecordAsync(input.RolloutId,
-            input.Finished.Select(f => new MemberChange(f.Started.Member.InstallId, f.Status, f.Started.TaskId, f.Started.Server, f.Errcode)).ToList(), ct);
+            finished.Select(f => new MemberChange(f.Started.Member.InstallId, f.Status, f.Started.TaskId, f.Started.Server, f.Errcode)).ToList(), ct);
 
         var settings = options.Value.RolloutSettings;
         string? trip = null;
@@ -52,6 +53,22 @@ public sealed partial class RecordOutcomesActivity(
         }
 
         return new RecordedOutcomes(stored.Value.Runner == input.RunnerId ? stored.Value.Status : RolloutStatuses.Paused, WaveOf(stored.Value, input.Wave.Wave));
+    }
+
+    /// <summary>
+    /// The outcome as the task row recorded it when the runner only learned that the update's orchestration failed (its
+    /// result lost, as when two servers ran it): an update whose task completed counts as complete, not failed.
+    /// </summary>
+    private async Task<FinishedMember> OutcomeAsync(FinishedMember finished, CancellationToken ct)
+    {
+        if (finished.Status != TaskStatuses.Failed || finished.Errcode != ErrorCodes.InternalError)
+        {
+            return finished;
+        }
+
+        return (await tasks.GetAsync(finished.Started.TaskId, ct))?.Value is { IsFinished: true } task
+            ? finished with { Status = task.Status, Errcode = task.Errcode }
+            : finished;
     }
 
     internal static RolloutWave? WaveOf(Rollout rollout, int wave) => rollout.Waves.FirstOrDefault(w => w.Wave == wave);

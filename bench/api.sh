@@ -25,20 +25,22 @@ dotnet build "$here/Installatron.Bench/Installatron.Bench.csproj" -c Release -v 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 key=bench-key-0123456789abcdef0123456789
 install=1234567890abcdefghij12345
-server() { # dll data-folder log -> port
+server() { # dll data-folder log; sets $started_port (not in a subshell: its PID must reach the cleanup)
   local port; port=$(free_port)
+  started_port=$port
   dotnet "$1" --urls "http://127.0.0.1:$port" \
     --Installatron:DataPath "$2" --Installatron:ToolRoot "$root" --Installatron:Key "$key" \
     --Installatron:AutoUpdateMinutes 0 --Installatron:CatalogSyncMinutes 0 --Installatron:CatalogSourceUrl "" \
     --Logging:LogLevel:Default Warning >"$3" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 1200); do grep -q "Press Ctrl+C to stop" "$3" && break; sleep 0.05; done
-  echo "$port"
 }
-port=$(server "$root/src/Installatron.Server/bin/Release/net10.0/Installatron.Server.dll" "$work/data" "$work/server.log")
+server "$root/src/Installatron.Server/bin/Release/net10.0/Installatron.Server.dll" "$work/data" "$work/server.log"
+port=$started_port
 targets=("dryrun=input|http://127.0.0.1:$port/installs/$install/update|$key" "wrong key|http://127.0.0.1:$port/installs/$install/update|wrong-key")
 if [ -n "${BASELINE_SERVER_DLL:-}" ]; then
-  baseline=$(server "$BASELINE_SERVER_DLL" "$work/baseline-data" "$work/baseline.log")
+  server "$BASELINE_SERVER_DLL" "$work/baseline-data" "$work/baseline.log"
+  baseline=$started_port
   targets+=("wrong key (baseline build)|http://127.0.0.1:$baseline/installs/$install/update|wrong-key")
 fi
 for builder in slim default; do

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Automatic updates at fleet scale on the standalone server over Azurite: bench/fleet.sh [installs] [updates] [all|plan|updates|limit|broken]
+# Automatic updates at fleet scale on the standalone server over Azurite: bench/fleet.sh [installs] [updates] [all|plan|updates|two-servers|limit|broken]
 # Builds the server and the benchmark (Release) and runs Installatron.Bench fleet: it starts its own in-memory Azurite
 # and, per scenario, tables of their own, tiny generated sites (in a temporary folder, deleted at the end) and the
 # server(s) as child processes whose table traffic goes through a counting proxy. Prints a markdown report.

@@ -39,6 +39,7 @@ public static class DependencyInjection
         services.AddSingleton<CoreChecksumStore>();
         services.AddSingleton<RolloutStore>();
         services.AddSingleton<RolloutMemberStore>();
+        services.AddSingleton<RolloutCounts>();
         services.AddSingleton<SlotStore>();
         services.AddSingleton<IValidateOptions<InstallatronOptions>, InstallatronOptionsValidator>();
 

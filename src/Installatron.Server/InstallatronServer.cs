@@ -77,6 +77,8 @@ public static class InstallatronServer
 
             var app = builder.Build();
             app.UseRequestLog();
+            app.UseKeyCheckFirst();
+            app.UseRouting();
             app.MapInstallatronRoutes();
             if (options.DemoData)
             {

@@ -7,6 +7,16 @@ namespace Installatron.Server;
 /// <summary>The same routes as the Functions app (<see cref="ApiRoutes"/>), calling the same handlers.</summary>
 public static class ServerRoutes
 {
+    /// <summary>
+    /// Refuses a request without the right key before routing (<see cref="ApiGuard.RefuseWithoutKey"/>): every route
+    /// answers it the same way, so there is nothing to route. Must come before <c>UseRouting</c>.
+    /// </summary>
+    public static void UseKeyCheckFirst(this WebApplication app)
+    {
+        var guard = app.Services.GetRequiredService<ApiGuard>();
+        app.Use((context, next) => guard.RefuseWithoutKey(context) ?? next(context));
+    }
+
     public static void MapInstallatronRoutes(this WebApplication app)
     {
         app.MapPost("/installs/{id}/update", (HttpRequest r, string id, InstallsApi api, DurableTaskClient client, CancellationToken ct) => api.UpdateAsync(r, id, client, ct)).WithName("UpdateInstall");

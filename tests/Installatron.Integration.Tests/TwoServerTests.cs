@@ -67,11 +67,17 @@ public sealed class TwoServerTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"after the kill: {done}; update steps on the second server: {StepsIn(second.Output)}");
-        Assert.Equal(Sites, done.GetProperty("complete").GetInt32());
         Assert.True(StepsIn(second.Output) > stepsOnSecondBefore);
         var tasks = JsonDocument.Parse(await client.GetStringAsync("/tasks?limit=100")).RootElement.GetProperty("data");
         Assert.Equal(Sites, tasks.GetProperty("total").GetInt32());
         Assert.All(tasks.GetProperty("tasks").EnumerateArray(), t => Assert.Equal("complete", t.GetProperty("status").GetString()));
+
+        // The rollout's counts are those of the tasks, in total and wave by wave, although turns ran twice on two servers.
+        var completed = tasks.GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("status").GetString() == "complete");
+        Assert.Equal((Sites, completed, 0, 0, 0), (Count(done, "started"), Count(done, "complete"), Count(done, "reverted"), Count(done, "failed"), Count(done, "skipped")));
+        var waves = done.GetProperty("waves").EnumerateArray().ToList();
+        Assert.Equal(completed, waves.Sum(w => Count(w, "complete")));
+        Assert.All(waves, w => Assert.Equal((Count(w, "size"), Count(w, "size")), (Count(w, "started"), Count(w, "complete"))));
         foreach (var install in await stores.GetRequiredService<InstallStore>().ListAsync(null, CancellationToken.None))
         {
             Assert.Equal("6.7.3", install.Version);
@@ -88,7 +94,9 @@ public sealed class TwoServerTests(ITestOutputHelper output)
         return body.GetProperty("data").ValueKind == JsonValueKind.Object ? body.GetProperty("data").Clone() : JsonDocument.Parse("""{"complete": 0, "status": "none"}""").RootElement;
     }
 
-    private static int Complete(JsonElement rollout) => rollout.GetProperty("complete").GetInt32();
+    private static int Complete(JsonElement rollout) => Count(rollout, "complete");
+
+    private static int Count(JsonElement counts, string name) => counts.GetProperty(name).GetInt32();
 
     /// <summary>Update steps a server ran, from its log.</summary>
     private static int StepsIn(string log) => log.Split('\n').Count(line => line.Contains("Update step", StringComparison.Ordinal) && line.Contains("ended", StringComparison.Ordinal));

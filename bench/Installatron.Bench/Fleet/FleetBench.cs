@@ -44,6 +44,10 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
             if (only is "all" or "updates")
             {
                 await bench.UpdatesAsync(updates, maxConcurrent: 16, maxPerServer: 16, servers: 1);
+            }
+
+            if (only is "all" or "updates" or "two-servers")
+            {
                 await bench.UpdatesAsync(updates, maxConcurrent: 16, maxPerServer: 16, servers: 2);
             }
 
@@ -135,16 +139,17 @@ public sealed class FleetBench(string root, string work, AzuriteProcess azurite,
         await stop.CancelAsync();
         await watch;
         var rollout = done[0];
-        var notComplete = (await fleet.Services.GetRequiredService<TaskStore>().ListAsync(null, null, CancellationToken.None))
+        var tasks = await fleet.Services.GetRequiredService<TaskStore>().ListAsync(null, null, CancellationToken.None);
+        var notComplete = tasks
             .Where(t => t.Status != TaskStatuses.Complete).GroupBy(t => $"{t.Status} {t.Errcode}").Select(g => $"{g.Key} ×{g.Count()} ({g.First().Message.Trim()})");
         var skipped = (await fleet.Services.GetRequiredService<RolloutMemberStore>().ListAsync("wordpress-6.7.3", CancellationToken.None)).Values
             .Where(m => m.State == MemberStates.Skipped).GroupBy(m => m.Errcode).Select(g => $"{g.Key} ×{g.Count()} ({g.First().Reason})");
         Report($"""
             ## {count:N0} tiny updates, {servers} server(s), at most {maxConcurrent} at once and {maxPerServer} per server
-            - rollout {rollout.GetProperty("status")}: {rollout.GetProperty("complete")} complete, {rollout.GetProperty("failed")} failed, {rollout.GetProperty("reverted")} reverted, {rollout.GetProperty("skipped")} skipped, in {rollout.GetProperty("waves").GetArrayLength()} waves ({string.Join(", ", rollout.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("size").GetInt32()))})
+            - rollout {rollout.GetProperty("status")}: {rollout.GetProperty("started")} started, {rollout.GetProperty("complete")} complete, {rollout.GetProperty("failed")} failed, {rollout.GetProperty("reverted")} reverted, {rollout.GetProperty("skipped")} skipped, in {rollout.GetProperty("waves").GetArrayLength()} waves ({string.Join(", ", rollout.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("size").GetInt32()))})
             - sweep start → rollout complete: {seconds:N1} s = {count / seconds * 60:N0} updates/min
             - most updates on the server at once (slot holders / install leases, sampled {samples:N0} times every ~20 ms): {maxSlots} / {maxLeases}
-            - tasks not complete: {string.Join("; ", notComplete.DefaultIfEmpty("none"))}; members skipped: {string.Join("; ", skipped.DefaultIfEmpty("none"))}
+            - tasks: {tasks.Count:N0}, of which complete {tasks.Count(t => t.Status == TaskStatuses.Complete):N0}; not complete: {string.Join("; ", notComplete.DefaultIfEmpty("none"))}; members skipped: {string.Join("; ", skipped.DefaultIfEmpty("none"))}
             """);
         await StopServersAsync();
     }

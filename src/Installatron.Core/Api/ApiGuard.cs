@@ -14,6 +14,12 @@ public sealed partial class ApiGuard(ApiKeyCheck keys, ILogger<ApiGuard> logger)
     private static readonly ApiResult WrongKey = ApiResult.Failure(ErrorCodes.InvalidApiKey, null,
         $"The {ApiKeyCheck.HeaderName} header is missing or does not match the server's Installatron Server key.").Frozen();
 
+    /// <summary>
+    /// For a host's first middleware: a request without the right key gets the answer every route would give it, at once
+    /// (no routing, no request scope, no handler); <c>null</c> lets the request through to its route, which checks again.
+    /// </summary>
+    public Task? RefuseWithoutKey(HttpContext context) => keys.IsAuthorized(context.Request) ? null : WrongKey.ExecuteAsync(context);
+
     public async Task<ApiResult> RunAsync(HttpRequest request, Func<Task<ApiResult>> handler)
     {
         if (!keys.IsAuthorized(request))

@@ -34,12 +34,6 @@ public sealed record Rollout
     /// <summary>The orchestration running the rollout now, if any (internal: one runner at a time).</summary>
     public string? Runner { get; init; }
 
-    /// <summary>
-    /// The runner's last turn written (internal). Activities are delivered at least once, and a copy delivered late must
-    /// not write older counts over newer ones: a write of an earlier turn of the same runner is dropped.
-    /// </summary>
-    public int Turn { get; init; }
-
     public long TimeCreated { get; init; }
 
     public long TimeUpdated { get; init; }

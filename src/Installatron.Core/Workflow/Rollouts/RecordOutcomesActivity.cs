@@ -2,52 +2,76 @@ using Installatron.Core.Domain;
 using Installatron.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Installatron.Core.Workflow.Rollouts;
 
 /// <summary>A member's update that ended, with its task's status and errcode.</summary>
 public sealed record FinishedMember(StartedMember Started, string Status, string? Errcode);
 
-/// <param name="Wave">The wave's counts with these outcomes (absolute: a second run writes the same).</param>
-/// <param name="HealthReverts">The rollout's count of health-check reverts with these outcomes.</param>
-/// <param name="Trip">The circuit breaker's reason to pause, when it tripped.</param>
-public sealed record RecordOutcomesInput(string RolloutId, string RunnerId, int Turn, RolloutWave Wave, int HealthReverts, IReadOnlyList<FinishedMember> Finished, string? Trip);
+/// <param name="Wave">The runner's wave (its number is what counts here: the counts come from the members' rows).</param>
+public sealed record RecordOutcomesInput(string RolloutId, string RunnerId, RolloutWave Wave, IReadOnlyList<FinishedMember> Finished);
+
+/// <summary>The rollout's status for the runner after the outcomes were recorded, and its wave as counted.</summary>
+public sealed record RecordedOutcomes(string Status, RolloutWave? Wave);
 
 /// <summary>
-/// Records updates that ended: their slots released, their members' rows, the wave's counts on the rollout; and when the
-/// breaker tripped, the rollout paused with its reason (unless an administrator paused or cancelled it first). Returns
-/// the rollout's status, so the runner also learns of an administrator's pause or cancel.
+/// Records updates that ended: their slots released, their members' rows and the waves' tally (one transaction,
+/// <see cref="RolloutMemberStore.RecordAsync"/>), the counts on the rollout row; then the circuit breaker judges the
+/// wave on those counts and, when it trips, pauses the rollout with its reason (unless an administrator paused or
+/// cancelled it first). Returns the rollout's status, so the runner also learns of an administrator's pause or cancel.
+/// Run twice, or by two servers at once, it counts every outcome once.
 /// </summary>
 [DurableTask(RolloutTaskNames.RecordOutcomes)]
-public sealed partial class RecordOutcomesActivity(RolloutStore rollouts, RolloutMemberStore members, SlotStore slots, ILogger<RecordOutcomesActivity> logger)
+public sealed partial class RecordOutcomesActivity(
+    RolloutMemberStore members, RolloutCounts counts, SlotStore slots, TaskStore tasks, IOptions<InstallatronOptions> options, ILogger<RecordOutcomesActivity> logger)
     : TaskActivity<RecordOutcomesInput, string>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, RecordOutcomesInput input)
+    public override async Task<string> RunAsync(TaskActivityContext context, RecordOutcomesInput input) => (await RecordAsync(input)).Status;
+
+    public async Task<RecordedOutcomes> RecordAsync(RecordOutcomesInput input)
     {
         var ct = CancellationToken.None;
         await slots.ReleaseAsync(input.Finished.Select(f => new SlotClaim(f.Started.Member.SlotHolder(input.RolloutId), f.Started.Server)).ToList(), ct);
-        await members.MarkAsync(input.RolloutId,
-            input.Finished.Select(f => new MemberChange(f.Started.Member.InstallId, f.Status, f.Started.TaskId, f.Started.Server, f.Errcode)).ToList(), ct);
-        var stored = await rollouts.ChangeAsync(input.RolloutId, r =>
-        {
-            if (r.Runner != input.RunnerId || input.Turn < r.Turn)
-            {
-                return r; // Another runner's rollout now, or a late copy of an earlier turn.
-            }
+        var finished = await Task.WhenAll(input.Finished.Select(f => OutcomeAsync(f, ct)));
+        await members.RecordAsync(input.RolloutId,
+            finished.Select(f => new MemberChange(f.Started.Member.InstallId, f.Status, f.Started.TaskId, f.Started.Server, f.Errcode)).ToList(), ct);
 
-            var changed = r with { Turn = input.Turn, Waves = r.Waves.Select(w => w.Wave == input.Wave.Wave ? input.Wave : w).ToList(), HealthReverts = input.HealthReverts };
-            return input.Trip is not null && r.Status == RolloutStatuses.Running && r.Runner == input.RunnerId
-                ? changed with { Status = RolloutStatuses.Paused, Reason = input.Trip, PausedBy = RolloutPausers.CircuitBreaker }
-                : changed;
+        var settings = options.Value.RolloutSettings;
+        string? trip = null;
+        var stored = await counts.WriteAsync(input.RolloutId, r =>
+        {
+            trip = r.Runner == input.RunnerId && r.Status == RolloutStatuses.Running && WaveOf(r, input.Wave.Wave) is { } wave
+                ? RolloutRules.Trip(r, wave, settings)
+                : null;
+            return trip is null ? r : r with { Status = RolloutStatuses.Paused, Reason = trip, PausedBy = RolloutPausers.CircuitBreaker };
         }, ct);
 
-        if (input.Trip is not null && stored.Value.PausedBy == RolloutPausers.CircuitBreaker)
+        if (trip is not null)
         {
-            LogTripped(logger, input.RolloutId, input.Trip);
+            LogTripped(logger, input.RolloutId, trip);
         }
 
-        return stored.Value.Runner == input.RunnerId ? stored.Value.Status : RolloutStatuses.Paused;
+        return new RecordedOutcomes(stored.Value.Runner == input.RunnerId ? stored.Value.Status : RolloutStatuses.Paused, WaveOf(stored.Value, input.Wave.Wave));
     }
+
+    /// <summary>
+    /// The outcome as the task row recorded it when the runner only learned that the update's orchestration failed (its
+    /// result lost, as when two servers ran it): an update whose task completed counts as complete, not failed.
+    /// </summary>
+    private async Task<FinishedMember> OutcomeAsync(FinishedMember finished, CancellationToken ct)
+    {
+        if (finished.Status != TaskStatuses.Failed || finished.Errcode != ErrorCodes.InternalError)
+        {
+            return finished;
+        }
+
+        return (await tasks.GetAsync(finished.Started.TaskId, ct))?.Value is { IsFinished: true } task
+            ? finished with { Status = task.Status, Errcode = task.Errcode }
+            : finished;
+    }
+
+    internal static RolloutWave? WaveOf(Rollout rollout, int wave) => rollout.Waves.FirstOrDefault(w => w.Wave == wave);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId} paused by its circuit breaker: {Reason}")]
     private static partial void LogTripped(ILogger logger, string rolloutId, string reason);

@@ -55,7 +55,7 @@ public sealed partial class RolloutControl(RolloutStore rollouts, TimeProvider t
         {
             RolloutStatuses.Running or RolloutStatuses.Paused when r.Runner is not null && runnerAlive && r.Runner == current.Runner =>
                 r.Status == RolloutStatuses.Running ? r : r with { Status = RolloutStatuses.Running },
-            RolloutStatuses.Running or RolloutStatuses.Paused => r with { Status = RolloutStatuses.Running, Runner = runnerId, Turn = 0 },
+            RolloutStatuses.Running or RolloutStatuses.Paused => r with { Status = RolloutStatuses.Running, Runner = runnerId },
             _ => throw Finished(r, "resumed"),
         }, cancellationToken);
 

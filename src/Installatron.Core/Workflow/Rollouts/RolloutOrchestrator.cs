@@ -6,8 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Installatron.Core.Workflow.Rollouts;
 
 /// <summary>Which rollout to run, and the runner's ID (its instance ID): only the runner the rollout row names may start updates.</summary>
-/// <param name="Turn">The runner's turns so far (carried over <c>ContinueAsNew</c>; every turn's writes carry their number).</param>
-public sealed record RolloutRunInput(string RolloutId, string RunnerId, int Turn = 0);
+public sealed record RolloutRunInput(string RolloutId, string RunnerId);
 
 /// <summary>How a run of a rollout ended: <c>complete</c>, <c>paused</c> (with the reason) or <c>cancelled</c>.</summary>
 public sealed record RolloutRunOutcome(string RolloutId, string Status, string? Reason);
@@ -15,8 +14,9 @@ public sealed record RolloutRunOutcome(string RolloutId, string Status, string? 
 /// <summary>
 /// Runs one rollout, one chunk of a wave per execution: takes the wave's queued members (<see cref="TakeWaveActivity"/>),
 /// starts their updates as child orchestrations (<see cref="UpdateInstallOrchestrator"/>) as slots allow — overall and
-/// per hosting server, shared with every other runner through <see cref="SlotStore"/> — records each outcome as it
-/// arrives, and judges the wave with the circuit breaker (<see cref="RolloutRules.Trip"/>) after every outcome. A trip,
+/// per hosting server, shared with every other runner through <see cref="SlotStore"/> — and records the outcomes as they
+/// arrive; the turn that records them judges the wave with the circuit breaker (<see cref="RolloutRules.Trip"/>) on the
+/// counts of the members' rows, never on counts the runner kept itself (a runner's step may run twice). A trip,
 /// or a pause or cancel by an administrator, stops the starts; updates already running finish and are recorded. Then
 /// <c>ContinueAsNew</c> for the next chunk or wave, so the history stays short; the rollout row holds the state.
 /// </summary>
@@ -34,9 +34,7 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
         var assignment = await context.CallActivityAsync<WaveAssignment>(RolloutTaskNames.TakeWave, input, Retry);
         if (assignment.Status == RolloutStatuses.Running && assignment.Wave is { } wave)
         {
-            var run = new WaveRun(context, input, assignment, wave);
-            var status = await run.RunAsync();
-            input = input with { Turn = run.Turn };
+            var status = await new WaveRun(context, input, assignment, wave).RunAsync();
             if (status == RolloutStatuses.Running)
             {
                 context.ContinueAsNew(input);
@@ -69,12 +67,8 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
         private readonly Dictionary<string, string> _serverOf = new(StringComparer.Ordinal);
         private readonly List<FinishedMember> _finished = [];
         private RolloutWave _wave = wave;
-        private Rollout _rollout = assignment.Rollout;
         private string _status = RolloutStatuses.Running;
-        private string? _trip;
         private bool _waitingForOthers;
-
-        public int Turn { get; private set; } = input.Turn;
 
         /// <returns>The rollout's status when the chunk ended: <c>running</c> to go on.</returns>
         public async Task<string> RunAsync()
@@ -134,9 +128,8 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
 
         private async Task AdvanceAsync(List<RolloutMember> offers)
         {
-            Turn++;
             var result = await context.CallActivityAsync<StartMembersResult>(RolloutTaskNames.Advance,
-                new AdvanceInput(input.RolloutId, input.RunnerId, Turn, _wave, _rollout.HealthReverts, [.. _finished], _trip, offers), Retry);
+                new AdvanceInput(input.RolloutId, input.RunnerId, _wave, [.. _finished], offers), Retry);
             _finished.Clear();
             _status = result.Status;
             _wave = result.Wave ?? _wave;
@@ -189,23 +182,6 @@ public sealed partial class RolloutOrchestrator : TaskOrchestrator<RolloutRunInp
                 _running.Remove(task);
                 var outcome = OutcomeOf(task);
                 _finished.Add(new FinishedMember(started, outcome.Status, outcome.Errcode));
-                _wave = outcome.Status switch
-                {
-                    TaskStatuses.Complete => _wave with { Complete = _wave.Complete + 1 },
-                    TaskStatuses.Reverted => _wave with { Reverted = _wave.Reverted + 1 },
-                    _ => _wave with { Failed = _wave.Failed + 1 },
-                };
-                if (outcome.Status == TaskStatuses.Reverted && outcome.Errcode == ErrorCodes.FailedHealthCheck)
-                {
-                    _rollout = _rollout with { HealthReverts = _rollout.HealthReverts + 1 };
-                }
-            }
-
-            _trip = RolloutRules.Trip(_rollout, _wave, assignment.Settings);
-            if (_trip is not null)
-            {
-                // Nothing more starts in this run, whatever the row says by the time it is written.
-                _status = RolloutStatuses.Paused;
             }
         }
 

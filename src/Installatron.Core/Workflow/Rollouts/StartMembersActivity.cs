@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace Installatron.Core.Workflow.Rollouts;
 
-/// <param name="Wave">The wave's counts before these starts (the activity writes them after).</param>
-public sealed record StartMembersInput(string RolloutId, string RunnerId, int Turn, RolloutWave Wave, IReadOnlyList<RolloutMember> Members);
+/// <param name="Wave">The runner's wave (its number: the counts come from the members' rows).</param>
+public sealed record StartMembersInput(string RolloutId, string RunnerId, RolloutWave Wave, IReadOnlyList<RolloutMember> Members);
 
 /// <summary>A member whose update is prepared: the runner schedules <see cref="Input"/> as a child orchestration with the task's ID.</summary>
 public sealed record StartedMember(RolloutMember Member, string TaskId, string Server, UpdateInput Input);
@@ -28,7 +28,7 @@ public sealed record StartMembersResult(
 /// </summary>
 [DurableTask(RolloutTaskNames.StartMembers)]
 public sealed partial class StartMembersActivity(
-    RolloutStore rollouts, RolloutMemberStore members, SlotStore slots, UpdateValidator validator, UpdateStarter starter, TaskStore tasks,
+    RolloutStore rollouts, RolloutMemberStore members, RolloutCounts counts, SlotStore slots, UpdateValidator validator, UpdateStarter starter, TaskStore tasks,
     IOptions<InstallatronOptions> options, ILogger<StartMembersActivity> logger)
     : TaskActivity<StartMembersInput, StartMembersResult>
 {
@@ -53,22 +53,20 @@ public sealed partial class StartMembersActivity(
 
         var started = prepared.Where(p => p.Started is not null).Select(p => p.Started!).ToList();
         var skipped = checks.Where(c => c.Update is null).Concat(prepared.Where(p => p.Started is null).Select(p => p.Check)).ToList();
-        await members.MarkAsync(rollout.Id,
+        await members.RecordAsync(rollout.Id,
         [
             .. started.Select(s => new MemberChange(s.Member.InstallId, MemberStates.Started, s.TaskId, s.Server)),
             .. skipped.Select(s => new MemberChange(s.Member.InstallId, MemberStates.Skipped, null, s.Server, s.Errcode, s.Reason)),
         ], ct);
 
-        var wave = input.Wave with { Started = input.Wave.Started + started.Count, Skipped = input.Wave.Skipped + skipped.Count };
-        var stored = await rollouts.ChangeAsync(rollout.Id, r => r.Runner != input.RunnerId || input.Turn < r.Turn
-            ? r // Another runner's rollout now, or a late copy of an earlier turn.
-            : r with { Turn = input.Turn, Waves = r.Waves.Select(w => w.Wave == wave.Wave ? wave : w).ToList() }, ct);
+        var stored = await counts.WriteAsync(rollout.Id, r => r, ct);
         foreach (var skip in skipped)
         {
             LogSkipped(logger, rollout.Id, skip.Member.InstallId, skip.Errcode ?? "", skip.Reason ?? "");
         }
 
         var waiting = due.Where(c => !granted.Contains(c.Member.SlotHolder(rollout.Id))).Select(c => new WaitingMember(c.Member, c.Server)).ToList();
+        var wave = RecordOutcomesActivity.WaveOf(stored.Value, input.Wave.Wave) ?? input.Wave;
         return new StartMembersResult(stored.Value.Status, wave, started, skipped.Select(s => s.Member).ToList(), waiting);
     }
 

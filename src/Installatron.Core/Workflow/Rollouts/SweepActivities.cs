@@ -23,7 +23,7 @@ public sealed class ClaimRunnersActivity(RolloutStore rollouts, RolloutMemberSto
             var runnerId = RunnerIdFor(rollout.Id, sweepId);
             if ((rollout.Runner is null && await members.HasWaitingAsync(rollout.Id, CancellationToken.None)) || rollout.Runner == runnerId)
             {
-                var stored = await rollouts.ChangeAsync(rollout.Id, r => r.Runner is null && r.Status == RolloutStatuses.Running ? r with { Runner = runnerId, Turn = 0 } : r,
+                var stored = await rollouts.ChangeAsync(rollout.Id, r => r.Runner is null && r.Status == RolloutStatuses.Running ? r with { Runner = runnerId } : r,
                     CancellationToken.None);
                 if (stored.Value.Runner == runnerId)
                 {

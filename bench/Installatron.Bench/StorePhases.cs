@@ -44,9 +44,9 @@ public static class StorePhases
         var core = CoreBytes(package);
         var limit = (core + own) * 1.1;
         var hints = StoreBytes(storeRoot, "stat-cache");
-        var store = StoreBytes(storeRoot) - hints;
-        return $"{count} sites: store {store / 1e6:N1} MB (+ {hints / 1e6:N1} MB of stat caches); one core {core / 1e6:N1} MB + their own content {own / 1e6:N1} MB = "
-            + $"{(core + own) / 1e6:N1} MB (× 1.1 = {limit / 1e6:N1} MB); store / limit = {store / limit:N2} ({(store + hints) / limit:N2} with the stat caches)";
+        var stored = StoreBytes(storeRoot) - hints;
+        return $"{count} sites: store {stored / 1e6:N1} MB (+ {hints / 1e6:N1} MB of stat caches); one core {core / 1e6:N1} MB + their own content {own / 1e6:N1} MB = "
+            + $"{(core + own) / 1e6:N1} MB (× 1.1 = {limit / 1e6:N1} MB); store / limit = {stored / limit:N2} ({(stored + hints) / limit:N2} with the stat caches)";
     }
 
     private static async Task<PackageSource> SourceAsync(string package)

@@ -113,7 +113,8 @@ public static class StoreBackup
         }
 
         // The cheap check before the document is published: every content it needs is in the store.
-        if (backup.StoredHashes().FirstOrDefault(h => !store.Contains(h)) is { } lost)
+        // (Objects this backup already found there are not looked up again: it holds the store's lock, no collection runs.)
+        if (backup.StoredHashes().FirstOrDefault(h => !writer.Confirmed.Contains(h) && !store.Contains(h)) is { } lost)
         {
             throw new InvalidBackupException($"The content {lost} vanished from the store while the backup was written.", [lost]);
         }
@@ -134,6 +135,9 @@ public static class StoreBackup
         public long NewBytes { get; private set; }
 
         public long FilesRead { get; private set; }
+
+        /// <summary>Objects of the store this backup found there without writing them (a file known from the stat cache).</summary>
+        public HashSet<string> Confirmed { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The manifest entry of one site item; null when it vanished since the listing.</summary>
         public async Task<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, CancellationToken cancellationToken)
@@ -157,7 +161,7 @@ public static class StoreBackup
             }
 
             if (status is { IsRegularFile: true } known && known.Size == item.Size && cache!.Lookup(item.Path, known) is { } cached
-                && (FoundInPackage(cached) || store.Contains(cached)))
+                && (FoundInPackage(cached) || Confirmed.Contains(cached) || (store.Contains(cached) && Confirmed.Add(cached))))
             {
                 cache.Record(item.Path, known, cached);
                 return new ManifestEntry(item.Path, item.Type, known.Size, item.Mode, cached, null) { Mtime = mtime };

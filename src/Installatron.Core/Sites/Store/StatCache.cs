@@ -1,7 +1,7 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using Installatron.Core.Sites.Access;
-using ZstdSharp;
 
 namespace Installatron.Core.Sites.Store;
 
@@ -80,7 +80,7 @@ internal sealed class StatCache
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         await using (var file = new FileStream(_partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        await using (var zstd = new CompressionStream(file, ContentStore.CompressionLevel))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
         {
             using var body = new MemoryStream();
             await using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -101,8 +101,8 @@ internal sealed class StatCache
             }
 
             body.Position = 0;
-            await body.CopyToAsync(zstd, cancellationToken);
-            await zstd.WriteAsync(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)), cancellationToken);
+            await body.CopyToAsync(gzip, cancellationToken);
+            await gzip.WriteAsync(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)), cancellationToken);
         }
 
         File.Move(_partial, _path, overwrite: true);
@@ -123,11 +123,11 @@ internal sealed class StatCache
         try
         {
             await using var file = File.OpenRead(path);
-            await using var zstd = new DecompressionStream(file);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
             using var body = new MemoryStream();
             var buffer = new byte[1 << 16];
             int read;
-            while ((read = await zstd.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await gzip.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
                 if (body.Length + read > MaxSize)
@@ -140,7 +140,7 @@ internal sealed class StatCache
 
             bytes = body.ToArray();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ZstdException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return null;
         }

@@ -105,12 +105,40 @@ public sealed class RestoreWorkflowTests
         Assert.Empty(((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks);
     }
 
-    internal static async Task<ApiResult> RestoreAsync(WorkflowHarness harness, string body, string installId = DemoData.InstallId)
+    [Fact]
+    public async Task Restore_RepeatedIdempotencyKey_TheFirstTaskAndOneRestore()
+    {
+        await using var harness = await WorkflowHarness.StartAsync();
+        var update = await harness.UpdateAsync("""{"revert": true}""");
+        Assert.True(update.Result, update.Message);
+        var backupId = Assert.Single(((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks).BackupId;
+        var body = $$"""{"backup": "{{backupId}}", "background": true}""";
+        var first = Assert.IsType<UpdateTask>((await RestoreAsync(harness, body, idempotencyKey: "panel-restore-7")).Envelope.Data);
+        await harness.WaitForTaskAsync(first.Id);
+
+        var again = await RestoreAsync(harness, body, idempotencyKey: "panel-restore-7");
+        var otherBody = await RestoreAsync(harness, """{"backup": "nosuchbackup"}""", idempotencyKey: "panel-restore-7");
+
+        // As the update route answers a repeated key: the first request's task (finished: its result, the install).
+        Assert.True(again.Envelope.Result, again.Envelope.Message);
+        Assert.Equal("6.7.2", Assert.IsType<Install>(again.Envelope.Data).Version);
+        Assert.Equal(again.ToString(), otherBody.ToString());
+        var restores = ((TaskPage)(await harness.ListTasksAsync()).Data!).Tasks.Where(t => t.Kind == TaskKinds.Restore).ToList();
+        Assert.Equal(first.Id, Assert.Single(restores).Id);
+        Assert.Equal("panel-restore-7", restores[0].IdempotencyKey);
+    }
+
+    internal static async Task<ApiResult> RestoreAsync(WorkflowHarness harness, string body, string installId = DemoData.InstallId, string? idempotencyKey = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.ContentType = "application/json";
         context.Request.Headers["X-API-KEY"] = ApiServer.Key;
+        if (idempotencyKey is not null)
+        {
+            context.Request.Headers[InstallsApi.IdempotencyKeyHeader] = idempotencyKey;
+        }
+
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         return await harness.Services.GetRequiredService<InstallsApi>().RestoreAsync(context.Request, installId, harness.Client, CancellationToken.None);
     }

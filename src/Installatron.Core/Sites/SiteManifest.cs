@@ -18,7 +18,14 @@ public static class ManifestEntryTypes
 /// means nothing on Linux); <paramref name="Size"/> and <paramref name="Sha256"/> (lowercase hex) are those of a
 /// file's content, 0 and "" otherwise; <paramref name="LinkTarget"/> is a symbolic link's target, as written.
 /// </summary>
-public sealed record ManifestEntry(string Path, string Type, long Size, int Mode, string Sha256, string? LinkTarget);
+public sealed record ManifestEntry(string Path, string Type, long Size, int Mode, string Sha256, string? LinkTarget)
+{
+    /// <summary>
+    /// A file's or folder's modification time in nanoseconds since the Unix epoch, when the backup knew it (backups in
+    /// the store); a restore gives it back. Absent in older documents and archives (their restore leaves times alone).
+    /// </summary>
+    public long? Mtime { get; init; }
+}
 
 /// <summary>
 /// What a backup holds: every entry, sorted ordinally by path, and the exclude list it was taken with. Written as

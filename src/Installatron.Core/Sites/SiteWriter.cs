@@ -261,6 +261,33 @@ internal sealed class SiteWriter(ISiteFileSystem files, string siteRoot)
         return deleted;
     }
 
+    /// <summary>
+    /// Gives a file or folder of the site the modification time <paramref name="mtimeNs"/> (nanoseconds since the Unix
+    /// epoch) unless it has it already (setting it would change its ctime). On this machine to the nanosecond; on a
+    /// remote site files only, to the second (what SFTP carries). Best effort: false when the time could not be set.
+    /// </summary>
+    public bool SetModified(string path, long mtimeNs, bool isDirectory)
+    {
+        var full = Resolve(path);
+        if (Files is LocalSiteFileSystem)
+        {
+            return UnixFileStatus.Of(full) is { } status && (status.ModifiedNs == mtimeNs || UnixFileStatus.SetModified(full, mtimeNs));
+        }
+
+        var time = DateTimeOffset.FromUnixTimeSeconds(Math.DivRem(mtimeNs, 1_000_000_000, out var rest) - (rest < 0 ? 1 : 0));
+        if (isDirectory || Files.Stat(full) is not { Kind: EntryKind.File } info)
+        {
+            return false;
+        }
+
+        if (info.Modified.ToUnixTimeSeconds() != time.ToUnixTimeSeconds())
+        {
+            Files.SetModified(full, time);
+        }
+
+        return true;
+    }
+
     public void SetDirectoryMode(string path, int mode)
     {
         var full = Resolve(path);

@@ -31,12 +31,16 @@ public sealed class TaskStore(InstallatronTables tables)
     /// <summary>
     /// Applies <paramref name="change"/> to the stored task, retrying on concurrent changes (ETag); a change that returns
     /// the task as it was writes nothing. Idempotent when the change is. Returns the task as stored afterwards.
+    /// <paramref name="known"/>: the task as the caller last read or wrote it, tried first without reading it again (its
+    /// ETag tells whether it is still current).
     /// </summary>
-    public async Task<Stored<UpdateTask>> ChangeAsync(string taskId, Func<UpdateTask, UpdateTask> change, CancellationToken cancellationToken)
+    public async Task<Stored<UpdateTask>> ChangeAsync(
+        string taskId, Func<UpdateTask, UpdateTask> change, CancellationToken cancellationToken, Stored<UpdateTask>? known = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var stored = await GetAsync(taskId, cancellationToken) ?? throw new InvalidOperationException($"The task {taskId} does not exist.");
+            var stored = (attempt == 0 && known is { } current && current.ETag != default ? current : null)
+                ?? await GetAsync(taskId, cancellationToken) ?? throw new InvalidOperationException($"The task {taskId} does not exist.");
             var changed = change(stored.Value);
             if (ReferenceEquals(changed, stored.Value))
             {
@@ -103,8 +107,14 @@ public sealed class TaskStore(InstallatronTables tables)
         return existing.HasValue ? existing.Value!.GetString("TaskId") : null;
     }
 
-    public async Task ReleaseIdempotencyKeyAsync(string installId, string key, CancellationToken cancellationToken) =>
-        await tables.Tasks.DeleteEntityAsync(IdempotencyPartition, IdempotencyRow(installId, key), ETag.All, cancellationToken);
+    /// <summary>Frees a key claimed by a start that did not happen; nothing to do without a key.</summary>
+    public async Task ReleaseIdempotencyKeyAsync(string installId, string? key, CancellationToken cancellationToken)
+    {
+        if (key is not null)
+        {
+            await tables.Tasks.DeleteEntityAsync(IdempotencyPartition, IdempotencyRow(installId, key), ETag.All, cancellationToken);
+        }
+    }
 
     private static string IdempotencyRow(string installId, string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(installId + "\n" + key)));

@@ -8,11 +8,13 @@ namespace Installatron.Core.Workflow;
 /// <summary>
 /// Starts a restore of one of an install's backups: the backup must be a verified one of this install
 /// (<c>backup_not_found</c>, <c>errfield</c> <c>backup</c>, otherwise), the install's lease is taken (one task at a
-/// time: <c>update_in_progress</c>), then the task row and the orchestration.
+/// time: <c>update_in_progress</c>), then the task row and the orchestration. An <c>Idempotency-Key</c> is claimed first,
+/// as an update's (<see cref="UpdateStarter"/>): a request that repeats it gets the task the key already belongs to.
 /// </summary>
 public sealed class RestoreStarter(BackupStore backups, TaskStore tasks, LeaseStore leases, TimeProvider time)
 {
-    public async Task<StartedUpdate> StartAsync(InstallInContext context, string backupId, bool background, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<StartedUpdate> StartAsync(
+        InstallInContext context, string backupId, bool background, string? idempotencyKey, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var install = context.Install.Value;
         var backup = Ids.IsValidInstallId(backupId) ? await backups.GetAsync(install.Id, backupId, cancellationToken) : null;
@@ -22,7 +24,21 @@ public sealed class RestoreStarter(BackupStore backups, TaskStore tasks, LeaseSt
         }
 
         var taskId = Ids.NewInstallId();
-        await leases.AcquireAsync(install.Id, taskId, LeaseStore.DefaultDuration, cancellationToken);
+        if (idempotencyKey is not null && await tasks.ClaimIdempotencyKeyAsync(install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
+        {
+            return new StartedUpdate(earlier, Repeated: true);
+        }
+
+        try
+        {
+            await leases.AcquireAsync(install.Id, taskId, LeaseStore.DefaultDuration, cancellationToken);
+        }
+        catch (Refusal)
+        {
+            await tasks.ReleaseIdempotencyKeyAsync(install.Id, idempotencyKey, cancellationToken);
+            throw;
+        }
+
         try
         {
             var now = time.GetUtcNow().ToUnixTimeSeconds();
@@ -37,6 +53,7 @@ public sealed class RestoreStarter(BackupStore backups, TaskStore tasks, LeaseSt
                 VersionTo = backup.Version,
                 BackupId = backup.Id,
                 Background = background,
+                IdempotencyKey = idempotencyKey,
                 Message = "Queued.",
                 TimeCreated = now,
                 TimeUpdated = now,
@@ -47,6 +64,7 @@ public sealed class RestoreStarter(BackupStore backups, TaskStore tasks, LeaseSt
         catch
         {
             await leases.ReleaseAsync(install.Id, taskId, CancellationToken.None);
+            await tasks.ReleaseIdempotencyKeyAsync(install.Id, idempotencyKey, CancellationToken.None);
             throw;
         }
 

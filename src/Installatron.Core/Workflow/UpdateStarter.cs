@@ -86,7 +86,7 @@ public sealed class UpdateStarter(
         }
         catch (Refusal)
         {
-            await ReleaseKeyAsync(install.Id, idempotencyKey, cancellationToken);
+            await tasks.ReleaseIdempotencyKeyAsync(install.Id, idempotencyKey, cancellationToken);
             throw;
         }
 
@@ -130,7 +130,7 @@ public sealed class UpdateStarter(
     public async Task AbandonAsync(string installId, string taskId, string? idempotencyKey)
     {
         await leases.ReleaseAsync(installId, taskId, CancellationToken.None);
-        await ReleaseKeyAsync(installId, idempotencyKey, CancellationToken.None);
+        await tasks.ReleaseIdempotencyKeyAsync(installId, idempotencyKey, CancellationToken.None);
     }
 
     /// <summary>The preflight of a request, on a connection of its own; the site's server's failures are its refusals.</summary>
@@ -152,12 +152,4 @@ public sealed class UpdateStarter(
 
     /// <summary><c>revert=true</c>, or the install's <c>autoup_backup=all</c>, asks for a backup and for restoring it if the update fails.</summary>
     private static bool BackupAsked(ValidatedUpdate update) => update.Request.Revert || update.Context.Install.Value.AutoupBackup == "all";
-
-    private async Task ReleaseKeyAsync(string installId, string? key, CancellationToken cancellationToken)
-    {
-        if (key is not null)
-        {
-            await tasks.ReleaseIdempotencyKeyAsync(installId, key, cancellationToken);
-        }
-    }
 }

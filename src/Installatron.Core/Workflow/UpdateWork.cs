@@ -53,9 +53,12 @@ public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore
         new(ErrorCodes.UpdateSuperseded, $"The update lost its lease on install {input.InstallId} to a newer update (it was stopped longer than " +
             $"the lease lasts, {LeaseStore.DefaultDuration.TotalMinutes:0} minutes); it stopped without touching the site any more.");
 
-    /// <summary>Records how a step ended, with <paramref name="show"/>'s changes (what the step found, for <c>GET /tasks</c>).</summary>
-    public Task EndAsync(string taskId, StepRun run, Func<UpdateTask, UpdateTask>? show, CancellationToken cancellationToken) =>
-        tasks.ChangeAsync(taskId, t => (show?.Invoke(t) ?? t) with { Steps = [.. t.Steps, run], TimeUpdated = Now }, cancellationToken);
+    /// <summary>
+    /// Records how a step ended, with <paramref name="show"/>'s changes (what the step found, for <c>GET /tasks</c>), on
+    /// the task as <see cref="BeginAsync"/> left it (<paramref name="begun"/>; read again only when it changed since).
+    /// </summary>
+    public Task EndAsync(string taskId, Stored<UpdateTask>? begun, StepRun run, Func<UpdateTask, UpdateTask>? show, CancellationToken cancellationToken) =>
+        tasks.ChangeAsync(taskId, t => (show?.Invoke(t) ?? t) with { Steps = [.. t.Steps, run], TimeUpdated = Now }, cancellationToken, begun);
 
     public long Now => time.GetUtcNow().ToUnixTimeSeconds();
 

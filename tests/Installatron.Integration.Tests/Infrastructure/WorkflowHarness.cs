@@ -1,4 +1,7 @@
 using System.Text;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Installatron.Core;
 using Installatron.Core.Api;
 using Installatron.Core.Api.Handlers;
@@ -42,7 +45,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public string SitePath => Path.Combine(DataPath, "demo", "home", DemoData.User, "public_html", "staging");
 
     /// <param name="settings">More settings (<c>Installatron:CatalogSourceUrl</c>, …).</param>
-    public static async Task<WorkflowHarness> StartAsync(int syncWaitSeconds = 60, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="tableRequests">Counts every request to the tables, when given.</param>
+    public static async Task<WorkflowHarness> StartAsync(
+        int syncWaitSeconds = 60, IReadOnlyDictionary<string, string?>? settings = null, TableRequestCounter? tableRequests = null)
     {
         // The in-memory Durable backend listens on a port it picks at random; on a busy machine that port can be
         // taken by another test's server in between. Another pick fixes it.
@@ -50,7 +55,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         {
             try
             {
-                return await TryStartAsync(syncWaitSeconds, settings ?? new Dictionary<string, string?>());
+                return await TryStartAsync(syncWaitSeconds, settings ?? new Dictionary<string, string?>(), tableRequests);
             }
             catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -58,7 +63,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         }
     }
 
-    private static async Task<WorkflowHarness> TryStartAsync(int syncWaitSeconds, IReadOnlyDictionary<string, string?> settings)
+    private static async Task<WorkflowHarness> TryStartAsync(int syncWaitSeconds, IReadOnlyDictionary<string, string?> settings, TableRequestCounter? tableRequests)
     {
         var azurite = await SharedAzurite.GetAsync();
         var dataPath = TestIds.NewTempDirectory();
@@ -79,6 +84,14 @@ public sealed class WorkflowHarness : IAsyncDisposable
             {
                 services.AddSingleton<TestFaults>();
                 services.AddSingleton<UpdateFaults>(sp => sp.GetRequiredService<TestFaults>());
+                if (tableRequests is not null)
+                {
+                    var options = new TableClientOptions();
+                    options.AddPolicy(tableRequests, HttpPipelinePosition.PerCall);
+                    services.AddSingleton(new StorageAccount(
+                        new TableServiceClient(azurite.ConnectionString, options), new BlobServiceClient(azurite.ConnectionString)));
+                }
+
                 services.AddInstallatronCore(configuration);
                 services.AddSingleton<DemoData>();
                 services.AddInMemoryDurableTask(registry => registry.AddInstallatronWorkflow());

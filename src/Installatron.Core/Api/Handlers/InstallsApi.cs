@@ -18,17 +18,10 @@ public sealed class InstallsApi(
         guard.RunAsync(request, async () =>
         {
             var update = UpdateRequestReader.Read(await RequestFields.ReadAsync(request, cancellationToken));
-            var key = request.Headers[IdempotencyKeyHeader].ToString();
-            if (key.Length > 200)
+            var key = IdempotencyKeyOf(request);
+            if (await RepeatedAsync(id, key, update.User, cancellationToken) is { } repeated)
             {
-                throw new Refusal(ErrorCodes.InvalidArgument("idempotency_key"), IdempotencyKeyHeader, "The Idempotency-Key header is longer than 200 characters.");
-            }
-
-            if (key.Length > 0 && await starter.FindRepeatAsync(id, key, cancellationToken) is { } earlier)
-            {
-                // The same request again: the first one's task, whatever the install looks like now.
-                await access.ResolveAsync(id, update.User, cancellationToken);
-                return await answers.RepeatedAsync(earlier, cancellationToken);
+                return repeated;
             }
 
             var validated = await validator.ValidateAsync(id, update, cancellationToken);
@@ -43,13 +36,14 @@ public sealed class InstallsApi(
                 return await answers.DryRunAsync(await starter.DryRunAsync(validated, cancellationToken), cancellationToken);
             }
 
-            var started = await starter.StartAsync(validated, key.Length == 0 ? null : key, client, cancellationToken);
+            var started = await starter.StartAsync(validated, key, client, cancellationToken);
             return await answers.StartedAsync(started, update.Background, client, cancellationToken);
         });
 
     /// <summary>
     /// <c>POST /installs/{id}/restore</c> with <c>backup</c> (an ID from <c>GET /backups</c>): the site and its tables made
-    /// what that backup holds, as a task (<c>kind = restore</c>); answered like an update (the install, or 202 with the task).
+    /// what that backup holds, as a task (<c>kind = restore</c>); answered like an update (the install, or 202 with the task),
+    /// and a repeated <c>Idempotency-Key</c> like an update's (the first request's task).
     /// </summary>
     public Task<ApiResult> RestoreAsync(HttpRequest request, string id, DurableTaskClient client, CancellationToken cancellationToken) =>
         guard.RunAsync(request, async () =>
@@ -58,10 +52,40 @@ public sealed class InstallsApi(
             fields.RejectUnknown(["backup", "user", "background"]);
             var backup = fields.RequiredString("backup");
             var background = fields.Bool("background", false);
+            var key = IdempotencyKeyOf(request);
+            if (await RepeatedAsync(id, key, fields.String("user"), cancellationToken) is { } repeated)
+            {
+                return repeated;
+            }
+
             var context = await access.ResolveAsync(id, fields.String("user"), cancellationToken);
-            var started = await restores.StartAsync(context, backup, background, client, cancellationToken);
+            var started = await restores.StartAsync(context, backup, background, key, client, cancellationToken);
             return await answers.StartedAsync(started, background, client, cancellationToken);
         });
+
+    /// <summary>The request's <c>Idempotency-Key</c>; null without one.</summary>
+    private static string? IdempotencyKeyOf(HttpRequest request)
+    {
+        var key = request.Headers[IdempotencyKeyHeader].ToString();
+        return key.Length switch
+        {
+            > 200 => throw new Refusal(ErrorCodes.InvalidArgument("idempotency_key"), IdempotencyKeyHeader, "The Idempotency-Key header is longer than 200 characters."),
+            0 => null,
+            _ => key,
+        };
+    }
+
+    /// <summary>The same request again (its key already used for this install): the first one's task, whatever the install looks like now.</summary>
+    private async Task<ApiResult?> RepeatedAsync(string id, string? key, string? user, CancellationToken cancellationToken)
+    {
+        if (key is null || await starter.FindRepeatAsync(id, key, cancellationToken) is not { } earlier)
+        {
+            return null;
+        }
+
+        await access.ResolveAsync(id, user, cancellationToken);
+        return await answers.RepeatedAsync(earlier, cancellationToken);
+    }
 
     /// <summary><c>GET /installs/{id}</c>.</summary>
     public Task<ApiResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>

@@ -5,6 +5,9 @@ namespace Installatron.Core.Sites.Store;
 /// <summary>A backup written to a <see cref="ContentStore"/>: its document, figures, and what it added to the store.</summary>
 public sealed record StoreBackupResult(string DocumentPath, string DocumentSha256, StoredBackup Backup)
 {
+    /// <summary>Files whose content this backup read (the others were known by their unchanged lstat: <see cref="StatCache"/>).</summary>
+    public long FilesRead { get; init; }
+
     public long Files => Backup.Manifest.Files;
 
     public long Bytes => Backup.Manifest.Bytes;
@@ -52,7 +55,30 @@ public static class StoreBackup
 
         var fromPackage = package is null ? null : await PackageIndex.LoadAsync(store, package, cancellationToken);
         using var held = await store.EnterWriterAsync(cancellationToken);
-        using var writer = new Writer(store, fromPackage);
+
+        // Only this machine's lstat gives inode and nanosecond times: a remote site's files are always read.
+        var cache = files is LocalSiteFileSystem ? await StatCache.BeginAsync(Path.GetDirectoryName(documentPath)!, root, cancellationToken) : null;
+        try
+        {
+            var result = await WriteAsync(files, root, excludes, store, documentPath, package, fromPackage, cache, attachments, cancellationToken);
+            if (cache is not null)
+            {
+                await cache.SaveAsync(cancellationToken);
+            }
+
+            return result;
+        }
+        finally
+        {
+            cache?.Abandon();
+        }
+    }
+
+    private static async Task<StoreBackupResult> WriteAsync(
+        ISiteFileSystem files, string root, IReadOnlyList<string> excludes, ContentStore store, string documentPath, PackageSource? package,
+        IReadOnlyDictionary<string, string>? fromPackage, StatCache? cache, IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
+    {
+        using var writer = new Writer(store, fromPackage, cache);
         var entries = new List<ManifestEntry>();
         foreach (var item in SiteTree.List(files, root, excludes, cancellationToken))
         {
@@ -87,17 +113,18 @@ public static class StoreBackup
         }
 
         // The cheap check before the document is published: every content it needs is in the store.
-        if (backup.StoredHashes().FirstOrDefault(h => !store.Contains(h)) is { } lost)
+        // (Objects this backup already found there are not looked up again: it holds the store's lock, no collection runs.)
+        if (backup.StoredHashes().FirstOrDefault(h => !writer.Confirmed.Contains(h) && !store.Contains(h)) is { } lost)
         {
             throw new InvalidBackupException($"The content {lost} vanished from the store while the backup was written.", [lost]);
         }
 
         var documentSha256 = await backup.WriteAsync(documentPath, cancellationToken);
-        return new StoreBackupResult(documentPath, documentSha256, backup);
+        return new StoreBackupResult(documentPath, documentSha256, backup) { FilesRead = writer.FilesRead };
     }
 
     /// <summary>Stores one backup's contents and counts what it added.</summary>
-    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package) : IDisposable
+    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package, StatCache? cache) : IDisposable
     {
         private readonly ZstdSharp.Compressor _compressor = new(ContentStore.CompressionLevel);
 
@@ -107,19 +134,37 @@ public static class StoreBackup
 
         public long NewBytes { get; private set; }
 
+        public long FilesRead { get; private set; }
+
+        /// <summary>Objects of the store this backup found there without writing them (a file known from the stat cache).</summary>
+        public HashSet<string> Confirmed { get; } = new(StringComparer.Ordinal);
+
         /// <summary>The manifest entry of one site item; null when it vanished since the listing.</summary>
         public async Task<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, CancellationToken cancellationToken)
         {
             var full = Path.Join(root, item.Path);
+            if (item.Type == ManifestEntryTypes.Symlink)
+            {
+                return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
+            }
+
+            // Taken before the content is read: a file changed while it is read does not match it next time.
+            var status = cache is null ? null : UnixFileStatus.Of(full);
+            var mtime = status?.ModifiedNs ?? (item.Modified == default ? (long?)null : (item.Modified - DateTimeOffset.UnixEpoch).Ticks * 100);
             switch (item.Type)
             {
                 case ManifestEntryTypes.Directory:
-                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null);
-                case ManifestEntryTypes.Symlink:
-                    return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
+                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null) { Mtime = mtime };
                 case ManifestEntryTypes.File when item.Size == 0:
                     // Never opened: a FIFO or device node must not block the backup.
-                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
+                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null) { Mtime = mtime };
+            }
+
+            if (status is { IsRegularFile: true } known && known.Size == item.Size && cache!.Lookup(item.Path, known) is { } cached
+                && (FoundInPackage(cached) || Confirmed.Contains(cached) || (store.Contains(cached) && Confirmed.Add(cached))))
+            {
+                cache.Record(item.Path, known, cached);
+                return new ManifestEntry(item.Path, item.Type, known.Size, item.Mode, cached, null) { Mtime = mtime };
             }
 
             if (await SiteFiles.TryOpenForBackupAsync(files, full, cancellationToken) is not { } source)
@@ -129,8 +174,14 @@ public static class StoreBackup
 
             await using (source)
             {
+                FilesRead++;
                 var (sha256, length) = await ContentAsync(source, source.CanSeek ? source.Length : item.Size, ct => files.OpenReadAsync(full, ct), cancellationToken);
-                return new ManifestEntry(item.Path, item.Type, length, item.Mode, sha256, null);
+                if (status is { IsRegularFile: true } read && read.Size == length)
+                {
+                    cache!.Record(item.Path, read, sha256);
+                }
+
+                return new ManifestEntry(item.Path, item.Type, length, item.Mode, sha256, null) { Mtime = mtime };
             }
         }
 

@@ -47,8 +47,26 @@ public static class StoreRestore
             }
         }
 
-        return await SiteRestore.FinishAsync(writer, backup.Manifest, excludes, documentPath, new RestoreResult(written, unchanged, 0), checkedContent,
+        var result = await SiteRestore.FinishAsync(writer, backup.Manifest, excludes, documentPath, new RestoreResult(written, unchanged, 0), checkedContent,
             cancellationToken);
+        RestoreTimes(writer, wanted, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Files and folders get back the modification times the backup recorded (older documents record none), deepest
+    /// first, once nothing more is written or removed in a folder (which would change its time again).
+    /// </summary>
+    private static void RestoreTimes(SiteWriter writer, List<ManifestEntry> wanted, CancellationToken cancellationToken)
+    {
+        for (var i = wanted.Count - 1; i >= 0; i--)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (wanted[i] is { Mtime: { } mtime, Type: ManifestEntryTypes.File or ManifestEntryTypes.Directory } entry)
+            {
+                writer.SetModified(entry.Path, mtime, entry.Type == ManifestEntryTypes.Directory);
+            }
+        }
     }
 
     /// <summary>Copies an attachment (the database dump) out of the backup to <paramref name="targetPath"/>, checked by its size and SHA-256.</summary>

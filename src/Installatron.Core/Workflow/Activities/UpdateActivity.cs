@@ -73,7 +73,7 @@ public abstract partial class UpdateActivity<TInput, TResult>(UpdateWork work, I
 
             var duration = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogEnded(logger, Step.Name, input.TaskId, outcome, duration);
-            await work.EndAsync(input.TaskId, new StepRun(Step.Name, startedAt, duration, outcome), show, CancellationToken.None);
+            await work.EndAsync(input.TaskId, state?.Task, new StepRun(Step.Name, startedAt, duration, outcome), show, CancellationToken.None);
         }
     }
 

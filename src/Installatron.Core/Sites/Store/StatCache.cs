@@ -1,0 +1,180 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Installatron.Core.Sites.Access;
+
+namespace Installatron.Core.Sites.Store;
+
+/// <summary>
+/// A hint kept beside an install's backup documents (<c>{install}/stat-cache</c>): for each file of the site its device,
+/// inode, size, modification and change times (nanoseconds) and SHA-256 when the last backup read it. A file whose lstat
+/// still says exactly that is not read again. Only files on this machine are cached (their lstat gives those fields);
+/// a file whose times are not strictly older than the moment its backup began is not cached at all (it may have changed
+/// again within the file system's timestamp granularity: git's "racy" case). A cache that is missing, torn, from another
+/// site root or of an unknown format is ignored: every file is read. See docs/site-files.md, "Stat cache".
+/// </summary>
+internal sealed class StatCache
+{
+    public const string FileName = "stat-cache";
+    private const string Format = "installatron-stat-cache/1";
+    private const long MaxSize = 1L << 30;
+
+    private readonly Dictionary<string, Entry> _previous;
+    private readonly List<KeyValuePair<string, Entry>> _next = [];
+    private readonly string _path;
+    private readonly string _root;
+    private readonly string _partial;
+    private readonly long _began;
+
+    private StatCache(string path, string root, Dictionary<string, Entry> previous, string partial, long began)
+    {
+        _path = path;
+        _root = root;
+        _previous = previous;
+        _partial = partial;
+        _began = began;
+    }
+
+    /// <summary>Hits: files whose content was not read because the cache knew it.</summary>
+    public long Hits { get; private set; }
+
+    /// <summary>
+    /// Loads the cache of the install whose documents are in <paramref name="folder"/> for the site at
+    /// <paramref name="root"/>, and marks the moment this backup begins (on the file system's own clock).
+    /// </summary>
+    public static async Task<StatCache> BeginAsync(string folder, string root, CancellationToken cancellationToken)
+    {
+        ContentStore.RequireRealDirectory(folder);
+        var path = Path.Join(folder, FileName);
+        var previous = await ReadAsync(path, root, cancellationToken) ?? new Dictionary<string, Entry>(StringComparer.Ordinal);
+
+        // The new cache's file, created now: its time is when this backup began, as the file system counts time.
+        var partial = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}{SiteBackup.PartialSuffix}";
+        await File.WriteAllBytesAsync(partial, [], cancellationToken);
+        var began = UnixFileStatus.Of(partial) is { } stamp ? Math.Max(stamp.ModifiedNs, stamp.ChangedNs) : long.MinValue;
+        return new StatCache(path, root, previous, partial, began);
+    }
+
+    /// <summary>The SHA-256 the last backup read for <paramref name="path"/> when its status is unchanged; null otherwise.</summary>
+    public string? Lookup(string path, UnixFileStatus status)
+    {
+        if (!_previous.TryGetValue(path, out var known) || known.Status != status)
+        {
+            return null;
+        }
+
+        Hits++;
+        return known.Sha256;
+    }
+
+    /// <summary>Remembers <paramref name="path"/> for the next backup, unless it changed so recently that its times cannot tell.</summary>
+    public void Record(string path, UnixFileStatus status, string sha256)
+    {
+        if (status.ModifiedNs < _began && status.ChangedNs < _began)
+        {
+            _next.Add(new(path, new Entry(status, sha256)));
+        }
+    }
+
+    /// <summary>Replaces the cache with what this backup recorded (call once its document is published).</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await using (var file = new FileStream(_partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            using var body = new MemoryStream();
+            await using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Format);
+                writer.Write(_root);
+                writer.Write(_next.Count);
+                foreach (var (path, entry) in _next)
+                {
+                    writer.Write(path);
+                    writer.Write(entry.Status.Device);
+                    writer.Write(entry.Status.Inode);
+                    writer.Write(entry.Status.Size);
+                    writer.Write(entry.Status.ModifiedNs);
+                    writer.Write(entry.Status.ChangedNs);
+                    writer.Write(Convert.FromHexString(entry.Sha256));
+                }
+            }
+
+            body.Position = 0;
+            await body.CopyToAsync(gzip, cancellationToken);
+            await gzip.WriteAsync(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)), cancellationToken);
+        }
+
+        File.Move(_partial, _path, overwrite: true);
+    }
+
+    /// <summary>Removes the new cache's file when the backup did not get as far as saving it.</summary>
+    public void Abandon() => File.Delete(_partial);
+
+    private static async Task<Dictionary<string, Entry>?> ReadAsync(string path, string root, CancellationToken cancellationToken)
+    {
+        // The account's owner can write here: only a regular file is read (a FIFO would block the backup).
+        if (UnixFileStatus.Of(path) is not { IsRegularFile: true })
+        {
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            await using var file = File.OpenRead(path);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var body = new MemoryStream();
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await gzip.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
+                if (body.Length + read > MaxSize)
+                {
+                    return null;
+                }
+
+                body.Write(buffer, 0, read);
+            }
+
+            bytes = body.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+
+        if (bytes.Length < SHA256.HashSizeInBytes
+            || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - SHA256.HashSizeInBytes)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - SHA256.HashSizeInBytes)))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - SHA256.HashSizeInBytes), Encoding.UTF8);
+            if (reader.ReadString() != Format || reader.ReadString() != root)
+            {
+                return null;
+            }
+
+            var count = reader.ReadInt32();
+            var entries = new Dictionary<string, Entry>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var file = reader.ReadString();
+                var status = new UnixFileStatus(true, reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+                entries[file] = new Entry(status, Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes)));
+            }
+
+            return entries;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Entry(UnixFileStatus Status, string Sha256);
+}

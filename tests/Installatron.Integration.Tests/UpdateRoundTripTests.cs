@@ -1,0 +1,28 @@
+using Installatron.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Installatron.Integration.Tests;
+
+/// <summary>How many requests to the tables one update makes (each a round trip to the storage account).</summary>
+public sealed class UpdateRoundTripTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// A synchronous update with a backup, the request included (everything after the harness's demo data): 53 measured
+    /// (59 before each step's end stopped reading the task row its beginning had just written).
+    /// </summary>
+    public const int MaxRoundTripsPerUpdate = 53;
+
+    [Fact]
+    public async Task Update_WithBackup_TableRoundTripsWithinTheBudget()
+    {
+        var counter = new TableRequestCounter();
+        await using var harness = await WorkflowHarness.StartAsync(tableRequests: counter);
+        counter.Reset();
+
+        var update = await harness.UpdateAsync("""{"revert": true}""");
+
+        Assert.True(update.Result, update.Message);
+        output.WriteLine($"{counter.Total} table requests: {counter.Describe()}");
+        Assert.True(counter.Total <= MaxRoundTripsPerUpdate, $"{counter.Total} table requests: {counter.Describe()}");
+    }
+}

@@ -1,0 +1,152 @@
+using Installatron.Core.Sites;
+using Installatron.Core.Sites.Store;
+using Installatron.Sites.Tests.Support;
+
+namespace Installatron.Sites.Tests;
+
+/// <summary>The stat cache beside an install's backups: unchanged files are not read again, anything doubtful is.</summary>
+public sealed class StatCacheTests : IDisposable
+{
+    private readonly StoreSite _fixture = new();
+
+    private string Site => _fixture.Site;
+
+    public void Dispose() => _fixture.Dispose();
+
+    private string CachePath => Path.Join(_fixture.Store.Root, "install1", "stat-cache");
+
+    [Fact]
+    public async Task CreateAsync_SecondBackupOfUnchangedSite_ReadsNoFile()
+    {
+        await PastTimestampGranularityAsync();
+        var first = await BackupAsync("task1");
+
+        var second = await BackupAsync("task2");
+
+        Assert.True(first.FilesRead > 5);
+        Assert.Equal(0, second.FilesRead);
+        Assert.Equal(first.Backup.Manifest.Entries, second.Backup.Manifest.Entries);
+        Assert.True(File.Exists(CachePath));
+    }
+
+    [Fact]
+    public async Task CreateAsync_FileRewrittenSameSizeAndMtime_ReadAgain()
+    {
+        var config = Path.Join(Site, "wp-config.php");
+        var mtime = new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(config, mtime);
+        await PastTimestampGranularityAsync();
+        var first = await BackupAsync("task1");
+        var text = File.ReadAllText(config);
+        File.WriteAllText(config, text.Replace("'site'", "'SITE'", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(config, mtime);
+        Assert.Equal(text.Length, new FileInfo(config).Length);
+        Assert.NotEqual(text, File.ReadAllText(config));
+
+        var second = await BackupAsync("task2");
+
+        // Same size, same mtime, same inode: only the change time tells, and it does.
+        Assert.Equal(1, second.FilesRead);
+        Assert.Equal(Entry(first, "wp-config.php").Mtime, Entry(second, "wp-config.php").Mtime);
+        Assert.Equal(StoreBackupTests.Sha256Of(config), Entry(second, "wp-config.php").Sha256);
+        Assert.Equal(1, second.Backup.NewObjects);
+    }
+
+    [Fact]
+    public async Task CreateAsync_FileTimeNotOlderThanTheBackup_NotTrustedNextTime()
+    {
+        await PastTimestampGranularityAsync();
+        var config = Path.Join(Site, "wp-config.php");
+        File.SetLastWriteTimeUtc(config, DateTime.UtcNow.AddHours(1));
+        await BackupAsync("task1");
+
+        var second = await BackupAsync("task2");
+
+        // Its time is not strictly older than the first backup's start: it could have changed again unseen.
+        Assert.Equal(1, second.FilesRead);
+    }
+
+    [Fact]
+    public async Task CreateAsync_CacheCorrupt_EveryFileReadAndBackupRight()
+    {
+        await PastTimestampGranularityAsync();
+        var first = await BackupAsync("task1");
+        var bytes = File.ReadAllBytes(CachePath);
+        bytes[bytes.Length / 2] ^= 0x55;
+        File.WriteAllBytes(CachePath, bytes);
+
+        var second = await BackupAsync("task2");
+
+        Assert.Equal(first.FilesRead, second.FilesRead);
+        Assert.Equal(first.Backup.Manifest.Entries, second.Backup.Manifest.Entries);
+    }
+
+    [Fact]
+    public async Task CreateAsync_CacheIsAFifo_IgnoredWithoutBlocking()
+    {
+        await PastTimestampGranularityAsync();
+        var first = await BackupAsync("task1");
+        File.Delete(CachePath);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", CachePath))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+
+        var second = await BackupAsync("task2").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(first.FilesRead, second.FilesRead);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ObjectGoneFromTheStore_FileReadAndStoredAgain()
+    {
+        await PastTimestampGranularityAsync();
+        var first = await BackupAsync("task1");
+        var photo = Entry(first, "wp-content/uploads/2025/01/photo.jpg").Sha256;
+        File.Delete(_fixture.Store.ObjectPath(photo));
+
+        var second = await BackupAsync("task2");
+
+        Assert.Equal(1, second.FilesRead);
+        Assert.Equal(1, second.Backup.NewObjects);
+        Assert.True(_fixture.Store.Contains(photo));
+        await StoredBackup.ReadAsync(_fixture.Store, second.DocumentPath, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SiteMovedToAnotherRoot_CacheNotUsed()
+    {
+        await PastTimestampGranularityAsync();
+        await BackupAsync("task1");
+        var moved = _fixture.Temp["moved"];
+        Directory.Move(Site, moved);
+
+        var second = await _fixture.BackupAsync("task2", moved);
+
+        Assert.True(second.FilesRead > 5);
+    }
+
+    [Fact]
+    public async Task CreateAsync_FileReplacedByAnotherInode_ReadAgain()
+    {
+        await PastTimestampGranularityAsync();
+        await BackupAsync("task1");
+        var config = Path.Join(Site, "wp-config.php");
+        var copy = Path.Join(Site, "copy.tmp");
+        File.Copy(config, copy);
+        File.Move(copy, config, overwrite: true);
+
+        var second = await BackupAsync("task2");
+
+        Assert.Equal(1, second.FilesRead);
+    }
+
+    private static ManifestEntry Entry(StoreBackupResult result, string path) => result.Backup.Manifest.Entries.Single(e => e.Path == path);
+
+    /// <summary>The site was just written: wait until the clock of file times has moved on (else its files are "racy" and never cached).</summary>
+    internal static Task PastTimestampGranularityAsync() => Task.Delay(50);
+
+    private Task<StoreBackupResult> BackupAsync(string task) => _fixture.BackupAsync(task);
+}

@@ -34,7 +34,7 @@ public sealed class DurableCrashTests(ITestOutputHelper output)
             var firstReady = await first.WorkerReady.WaitAsync(TimeSpan.FromSeconds(60));
             output.WriteLine($"first process: worker ready {firstReady} ms after process start ({clock.ElapsedMilliseconds} ms after spawn)");
 
-            using (var http = new HttpClient { BaseAddress = firstUrl })
+            using (var http = new HttpClient { BaseAddress = firstUrl, DefaultRequestHeaders = { { "X-API-KEY", ApiServer.Key } } })
             {
                 using var scheduled = await http.PostAsJsonAsync($"/crash-test/{instanceId}", new { logFile });
                 Assert.True(scheduled.IsSuccessStatusCode, await scheduled.Content.ReadAsStringAsync());
@@ -51,7 +51,7 @@ public sealed class DurableCrashTests(ITestOutputHelper output)
             var secondReady = await second.WorkerReady.WaitAsync(TimeSpan.FromSeconds(60));
             output.WriteLine($"second process: worker ready {secondReady} ms after process start ({clock.ElapsedMilliseconds} ms after spawn)");
 
-            using var client = new HttpClient { BaseAddress = secondUrl };
+            using var client = new HttpClient { BaseAddress = secondUrl, DefaultRequestHeaders = { { "X-API-KEY", ApiServer.Key } } };
             var (status, result) = await WaitForCompletionAsync(client, instanceId, TimeSpan.FromSeconds(120));
             output.WriteLine($"orchestration completed {clock.ElapsedMilliseconds} ms after the restart (lock timeout {LockTimeout.TotalSeconds} s)");
 

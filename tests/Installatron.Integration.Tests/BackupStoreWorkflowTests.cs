@@ -47,7 +47,8 @@ public sealed class BackupStoreWorkflowTests
         Assert.Equal(taskIds[^1], kept.Id);
         Assert.True(kept.InStore);
         // The kept backup's document, and the hint for the install's next backup (docs/site-files.md, "Stat cache").
-        Assert.Equal([kept.Id + ".json", "stat-cache"], Directory.GetFiles(Path.Combine(store, DemoData.InstallId)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { kept.Id + ".json", "stat-cache" }.Order(StringComparer.Ordinal),
+            Directory.GetFiles(Path.Combine(store, DemoData.InstallId)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var contents = ContentStore.Open(store);
         Assert.False(contents.Contains(Sha256("note 0\n")));
         Assert.False(contents.Contains(Sha256("note 1\n")));

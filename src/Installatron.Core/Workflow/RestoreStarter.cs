@@ -24,19 +24,9 @@ public sealed class RestoreStarter(BackupStore backups, TaskStore tasks, LeaseSt
         }
 
         var taskId = Ids.NewInstallId();
-        if (idempotencyKey is not null && await tasks.ClaimIdempotencyKeyAsync(install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
+        if (await TaskClaim.ClaimAsync(tasks, leases, install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
         {
             return new StartedUpdate(earlier, Repeated: true);
-        }
-
-        try
-        {
-            await leases.AcquireAsync(install.Id, taskId, LeaseStore.DefaultDuration, cancellationToken);
-        }
-        catch (Refusal)
-        {
-            await tasks.ReleaseIdempotencyKeyAsync(install.Id, idempotencyKey, cancellationToken);
-            throw;
         }
 
         try

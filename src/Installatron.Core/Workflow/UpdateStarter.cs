@@ -75,19 +75,9 @@ public sealed class UpdateStarter(
         var backup = BackupAsked(update);
         var taskId = Ids.NewInstallId();
         var input = new UpdateInput(taskId, install.Id, backup, RevertOnFailure: backup);
-        if (idempotencyKey is not null && await tasks.ClaimIdempotencyKeyAsync(install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
+        if (await TaskClaim.ClaimAsync(tasks, leases, install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
         {
             return new PreparedUpdate(earlier, input with { TaskId = earlier }, Repeated: true);
-        }
-
-        try
-        {
-            await leases.AcquireAsync(install.Id, taskId, LeaseStore.DefaultDuration, cancellationToken);
-        }
-        catch (Refusal)
-        {
-            await tasks.ReleaseIdempotencyKeyAsync(install.Id, idempotencyKey, cancellationToken);
-            throw;
         }
 
         try

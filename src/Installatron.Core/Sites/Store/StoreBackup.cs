@@ -128,7 +128,9 @@ public static class StoreBackup
     {
         private readonly ZstdSharp.Compressor _compressor = new(ContentStore.CompressionLevel);
 
-        public SortedDictionary<string, string> UsedFromPackage { get; } = new(StringComparer.Ordinal);
+        private readonly PackageReferences _package = new(package);
+
+        public SortedDictionary<string, string> UsedFromPackage => _package.Used;
 
         public long NewObjects { get; private set; }
 
@@ -241,16 +243,7 @@ public static class StoreBackup
             return (stored, storedLength);
         }
 
-        private bool FoundInPackage(string sha256)
-        {
-            if (package?.TryGetValue(sha256, out var entry) != true)
-            {
-                return false;
-            }
-
-            UsedFromPackage[sha256] = entry!;
-            return true;
-        }
+        private bool FoundInPackage(string sha256) => _package.Holds(sha256);
 
         public void Dispose() => _compressor.Dispose();
 

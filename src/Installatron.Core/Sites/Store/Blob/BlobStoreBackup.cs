@@ -94,7 +94,9 @@ public static class BlobStoreBackup
     {
         private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
 
-        public SortedDictionary<string, string> UsedFromPackage { get; } = new(StringComparer.Ordinal);
+        private readonly PackageReferences _package = new(package);
+
+        public SortedDictionary<string, string> UsedFromPackage => _package.Used;
 
         public long NewObjects { get; private set; }
 
@@ -163,15 +165,6 @@ public static class BlobStoreBackup
             return (sha256, read);
         }
 
-        private bool FoundInPackage(string sha256)
-        {
-            if (package?.TryGetValue(sha256, out var entry) != true)
-            {
-                return false;
-            }
-
-            UsedFromPackage[sha256] = entry!;
-            return true;
-        }
+        private bool FoundInPackage(string sha256) => _package.Holds(sha256);
     }
 }

@@ -38,6 +38,7 @@ public static class AppSettings
         new("Installatron__SshConnectTimeoutSeconds", SettingUse.Optional, "Seconds connecting to a site's SSH server (TCP, key exchange, login) may take (default 15)."),
         new("Installatron__SshOperationTimeoutSeconds", SettingUse.Optional, "Seconds one SFTP request or one command on a site's server may take (default 600)."),
         new("Installatron__SshKeepAliveSeconds", SettingUse.Optional, "Seconds between SSH keep-alive messages on an idle connection to a site's server (default 30; 0 = none)."),
+        new("Installatron__SshPoolIdleSeconds", SettingUse.Optional, "Seconds a connection to a site's SSH server is kept open after a step, for the next step of the same account (default 60; 0 = every step connects)."),
         new("Installatron__BackupsKept", SettingUse.Optional, "Backups kept per install, newest first; backups of unfinished tasks are kept too (default 3)."),
         new("Installatron__BackupGraceHours", SettingUse.Optional, "Hours an unreferenced content of a backup store is kept before a collection removes it (default 24)."),
         new("Installatron__SyncWaitSeconds", SettingUse.Optional, "Seconds a synchronous update is waited for before answering 202 with the task (default 180, under Azure's 230 s limit)."),

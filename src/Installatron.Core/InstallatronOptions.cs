@@ -74,6 +74,9 @@ public sealed class InstallatronOptions
     /// <summary>Seconds between SSH keep-alive messages on an idle connection (0: none).</summary>
     public int SshKeepAliveSeconds { get; set; } = 30;
 
+    /// <summary>Seconds a connection to a site's server is kept open after a step for the account's next one (0: every step connects).</summary>
+    public int SshPoolIdleSeconds { get; set; } = 60;
+
     public RolloutSettings RolloutSettings => new(
         RolloutCanaryPercent, RolloutCanaryMinimum, RolloutFailurePercent, RolloutHealthRevertLimit, RolloutMaxConcurrent, RolloutMaxPerServer);
 
@@ -120,6 +123,7 @@ public sealed class InstallatronOptionsValidator : IValidateOptions<Installatron
             ("Installatron__SshConnectTimeoutSeconds", options.SshConnectTimeoutSeconds, 1),
             ("Installatron__SshOperationTimeoutSeconds", options.SshOperationTimeoutSeconds, 1),
             ("Installatron__SshKeepAliveSeconds", options.SshKeepAliveSeconds, 0),
+            ("Installatron__SshPoolIdleSeconds", options.SshPoolIdleSeconds, 0),
         })
         {
             if (seconds < minimum || seconds > 86_400)

@@ -14,9 +14,10 @@ namespace Installatron.Core.Workflow;
 /// any. Refusals carry the seed's errcodes (<c>failed_filesystem_permission</c>, <c>failed_filesystem_ondemand</c>).
 /// The site's database is reached as the site's server sees it: through SSH port forwarding for a remote one.
 /// </summary>
-public sealed class SiteConnection(HostingUser owner, ISiteFileSystem files) : IAsyncDisposable
+public sealed class SiteConnection(HostingUser owner, ISiteFileSystem files, SshConnectionPool? pool = null) : IAsyncDisposable
 {
     private readonly Dictionary<(string Host, int Port), int> _tunnels = [];
+    private bool _discarded;
 
     public HostingUser Owner { get; } = owner;
 
@@ -89,7 +90,11 @@ public sealed class SiteConnection(HostingUser owner, ISiteFileSystem files) : I
         return database.Through("127.0.0.1", local, $"{database.Endpoint} on {remote.Settings.Address}");
     }
 
-    public ValueTask DisposeAsync() => Files.DisposeAsync();
+    /// <summary>Closes the connection when it is disposed rather than keeping it for the next step (after a failure nothing explains).</summary>
+    public void Discard() => _discarded = true;
+
+    public ValueTask DisposeAsync() =>
+        pool is not null && Files is SftpSiteFileSystem remote ? pool.Return(remote, reusable: !_discarded) : Files.DisposeAsync();
 
     private string RealPathOf(string path) => Guard(() => Files.RealPath(path));
 

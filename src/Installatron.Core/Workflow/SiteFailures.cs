@@ -26,11 +26,11 @@ public static class SiteFailures
     public static Refusal? AsRefusal(Exception e) => ErrcodeOf(e) is { } errcode ? new Refusal(errcode, null, e.Message) : null;
 
     /// <summary>Opens the connection for a request: a failure of the server becomes its refusal.</summary>
-    public static async Task<SiteConnection> OpenForRequestAsync(this SiteAccess access, HostingUser owner, CancellationToken cancellationToken)
+    public static async Task<SiteConnection> OpenForRequestAsync(this SiteAccess access, HostingUser owner, CancellationToken cancellationToken, bool fresh = false)
     {
         try
         {
-            return await access.OpenAsync(owner, cancellationToken);
+            return await access.OpenAsync(owner, cancellationToken, fresh);
         }
         catch (Exception e) when (AsRefusal(e) is { } refusal)
         {

@@ -26,7 +26,7 @@ public sealed class UpdateStarter(
     public async Task<DryRunReport> DryRunAsync(ValidatedUpdate update, CancellationToken cancellationToken)
     {
         var install = update.Context.Install.Value;
-        await using var site = await sites.OpenForRequestAsync(update.Context.Owner, cancellationToken);
+        await using var site = await sites.OpenForRequestAsync(update.Context.Owner, cancellationToken, fresh: true);
         try
         {
             var report = await preflight.RunAsync(site, install, update.Target, BackupAsked(update), testConnections: true, cancellationToken);

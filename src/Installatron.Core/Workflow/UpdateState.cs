@@ -40,6 +40,9 @@ public sealed record UpdateState(
         return _site;
     }
 
+    /// <summary>Closes the step's connection when the step ends instead of keeping it for the next step (after a failure nothing explains).</summary>
+    public void DiscardConnection() => _site?.Connection.Discard();
+
     public async ValueTask DisposeAsync()
     {
         if (_site is not null)

@@ -27,8 +27,12 @@ public sealed class RemoteUpdateApiTests(IsolatedSshServer ssh)
         var (_, install, site) = await ImportAsync(api, account, useKey);
         Assert.False(Directory.Exists(site)); // the path exists only where sshd runs
         var local = ssh.LocalPath(site);
+        var loginsBefore = Logins(account);
 
         var updated = Keep(await api.PostJsonAsync($"/installs/{install}/update", """{"version": "6.7.3", "revert": true}""")).AssertEnvelope(200, null);
+
+        // One connection (SFTP, and the command connection of a shell account) serves every step, not one per step.
+        Assert.InRange(Logins(account) - loginsBefore, 0, 2);
 
         Assert.Equal("6.7.3", updated.Data.GetProperty("version").GetString());
         Assert.Contains("$wp_version = '6.7.3';", await File.ReadAllTextAsync(Path.Join(local, "wp-includes", "version.php")));
@@ -44,6 +48,9 @@ public sealed class RemoteUpdateApiTests(IsolatedSshServer ssh)
         Assert.False(Directory.Exists(Path.Join(ssh.LocalPath(account.Home), ".appdata", "staging", task.GetProperty("id").GetString()!)));
         AssertNoSecretShown(account);
     }
+
+    private int Logins(SshAccount account) =>
+        ssh.Log.Count(line => line.Contains("Accepted ", StringComparison.Ordinal) && line.Contains($" for {account.Login} ", StringComparison.Ordinal));
 
     [Fact]
     public async Task DryRunAll_RemoteSite_ReportsTheConnectionTheLoginAndWriteAccess()

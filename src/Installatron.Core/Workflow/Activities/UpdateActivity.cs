@@ -42,6 +42,7 @@ public abstract partial class UpdateActivity<TInput, TResult>(UpdateWork work, I
             }
             catch (OperationCanceledException) when (keeper.Lost)
             {
+                state.DiscardConnection();
                 throw UpdateWork.Superseded(input);
             }
         }
@@ -61,6 +62,7 @@ public abstract partial class UpdateActivity<TInput, TResult>(UpdateWork work, I
         {
             // Anything else (a connection to the site's server lost on the way, say) is left to the retry policy.
             outcome = e.GetType().Name;
+            state?.DiscardConnection();
             LogUnexpected(logger, e, Step.Name, input.TaskId);
             throw;
         }

@@ -20,6 +20,7 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
     private readonly RawSftpSession _raw;
     private readonly SshShell? _shell;
     private SshClient? _commands;
+    private volatile bool _dropped;
 
     private SftpSiteFileSystem(SshSiteSettings settings, SftpClient client, SshClient? commands, SshShell? shell)
     {
@@ -183,12 +184,60 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
         }
         catch (Exception e) when (SshConnector.Dropped(Settings, e) is RemoteHostException dropped)
         {
+            _dropped = true;
             throw dropped;
+        }
+    }
+
+    /// <summary>Connected, not disposed, and no request lost its connection: fit to serve another step.</summary>
+    public bool IsSound => !_dropped && _client.IsConnected && (_commands is null || _commands.IsConnected);
+
+    /// <summary>One SFTP round trip, within the connect timeout: whether a connection that waited still answers.</summary>
+    public async Task<bool> IsAliveAsync(CancellationToken cancellationToken)
+    {
+        if (!IsSound)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Task.Run(() => _raw.RealPath("."), cancellationToken).WaitAsync(Settings.ConnectTimeout, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops every forwarded port (a connection kept for another step leaves no database reachable); false when one would not stop.</summary>
+    public bool CloseForwardedPorts()
+    {
+        if (_commands is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var port in _commands.ForwardedPorts.ToList())
+            {
+                port.Stop();
+                _commands.RemoveForwardedPort(port);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is SshException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 
     public ValueTask DisposeAsync()
     {
+        _dropped = true;
         _commands?.Dispose();
         _client.Dispose();
         return ValueTask.CompletedTask;
@@ -240,7 +289,14 @@ public sealed class SftpSiteFileSystem : ISiteFileSystem
         }
     }
 
-    private Exception Translate(Exception e) => e switch
+    private Exception Translate(Exception e)
+    {
+        var translated = TranslateFailure(e);
+        _dropped |= translated is RemoteHostException;
+        return translated;
+    }
+
+    private Exception TranslateFailure(Exception e) => e switch
     {
         SftpPathNotFoundException => new FileNotFoundException(e.Message, e),
         SftpPermissionDeniedException => new UnauthorizedAccessException(e.Message, e),

@@ -50,6 +50,7 @@ public static class AppSettings
         new("Installatron__DemoData", SettingUse.LocalOnly, "Standalone server: 'false' to start without the seed's demo user, install and catalog."),
         new("Installatron__TaskHub", SettingUse.LocalOnly, "Standalone server: Durable task hub name (default 'installatron'; the Functions app's is hubName in host.json)."),
         new("Installatron__DurableLockTimeout", SettingUse.LocalOnly, "Standalone server: how long work in flight at a crash waits before it is redelivered (default 00:00:30)."),
+        new("Installatron__DurableQueuePolling", SettingUse.LocalOnly, "Standalone server: the longest wait between two polls of an empty Durable queue, which bounds the pause between two steps of an update (default 00:00:00.500; each poll is a storage request)."),
         new("Installatron__AutoUpdateMinutes", SettingUse.LocalOnly, "Standalone server: minutes between automatic-update sweeps (default 360; 0 turns them off). The Functions app sweeps on INSTALLATRON_AUTOUPDATE_SCHEDULE."),
         new("Installatron__CatalogSourceUrl", SettingUse.Optional, "Base URL of the catalog source in WordPress.org's API formats (default the public WordPress.org API); empty turns the catalog sync off."),
         new("Installatron__CatalogSyncNewBranch", SettingUse.Optional, "upgrade_from mode the catalog sync gives a release from versions of another branch: auto, manual (default) or none. Same branch is always auto."),

@@ -12,6 +12,12 @@ namespace Installatron.DurableSidecar;
 /// </param>
 public sealed record DurableRuntimeSettings(string TaskHub, string StorageConnectionString, TimeSpan LockTimeout)
 {
+    /// <summary>
+    /// The longest wait between two polls of an empty queue (the backend polls sooner after recent work). It bounds
+    /// the pause between one step of an orchestration and the next; each poll of each queue is a storage request.
+    /// </summary>
+    public TimeSpan QueuePollingMax { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Azure Storage's rule for task hub names (they prefix table, queue and container names).</summary>
     public const string TaskHubPattern = "^[A-Za-z][A-Za-z0-9]{2,44}$";
 

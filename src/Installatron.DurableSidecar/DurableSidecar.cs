@@ -34,7 +34,7 @@ internal sealed class DurableSidecar(
             StorageAccountClientProvider = new StorageAccountClientProvider(settings.StorageConnectionString),
             TaskHubName = settings.TaskHub,
             PartitionCount = 4,
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+            MaxQueuePollingInterval = settings.QueuePollingMax,
             ControlQueueVisibilityTimeout = settings.LockTimeout,
             WorkItemQueueVisibilityTimeout = settings.LockTimeout,
             LoggerFactory = loggerFactory,

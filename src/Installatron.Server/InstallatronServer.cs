@@ -108,7 +108,7 @@ public static class InstallatronServer
                 "(Azurite's, when the server starts its own); identity-based settings are for the Functions app.");
         }
 
-        return new DurableRuntimeSettings(options.TaskHub, connectionString, options.DurableLockTimeout);
+        return new DurableRuntimeSettings(options.TaskHub, connectionString, options.DurableLockTimeout) { QueuePollingMax = options.DurableQueuePolling };
     }
 
     public static void PrintWelcome(WebApplication app, TextWriter output)

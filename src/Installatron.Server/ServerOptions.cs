@@ -32,6 +32,9 @@ public sealed class ServerOptions
     /// <summary>How long work in flight at a crash waits before it is delivered again.</summary>
     public TimeSpan DurableLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest wait between two polls of an empty Durable queue: bounds the pause between two steps of an update.</summary>
+    public TimeSpan DurableQueuePolling { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Minutes between automatic-update sweeps; 0 turns them off.</summary>
     public int AutoUpdateMinutes { get; set; } = 360;
 
@@ -97,6 +100,11 @@ public sealed partial class ServerOptionsValidator : IValidateOptions<ServerOpti
         if (options.DurableLockTimeout < minimumLockTimeout || options.DurableLockTimeout > MaximumLockTimeout)
         {
             failures.Add($"Installatron:DurableLockTimeout must be a time span from {DurableRuntimeSettings.MinimumLockTimeout} to 01:00:00; {options.DurableLockTimeout:c} is not.");
+        }
+
+        if (options.DurableQueuePolling < TimeSpan.FromMilliseconds(10) || options.DurableQueuePolling > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Installatron:DurableQueuePolling must be a time span from 00:00:00.010 to 00:01:00; {options.DurableQueuePolling:c} is not.");
         }
 
         foreach (var (setting, minutes) in new[] { ("AutoUpdateMinutes", options.AutoUpdateMinutes), ("CatalogSyncMinutes", options.CatalogSyncMinutes) })

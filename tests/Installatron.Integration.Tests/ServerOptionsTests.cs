@@ -20,6 +20,7 @@ public sealed class ServerOptionsTests
 
         Assert.Equal("installatron", options.TaskHub);
         Assert.Equal(TimeSpan.FromSeconds(30), options.DurableLockTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.DurableQueuePolling);
         Assert.Equal(360, options.AutoUpdateMinutes);
         Assert.Equal(720, options.CatalogSyncMinutes);
         Assert.True(options.DemoData);
@@ -47,6 +48,7 @@ public sealed class ServerOptionsTests
 
     [Theory]
     [InlineData("Installatron:DurableLockTimeout", "00:00:04", "Installatron:DurableLockTimeout must be a time span from 00:00:05")]
+    [InlineData("Installatron:DurableQueuePolling", "00:00:00.001", "Installatron:DurableQueuePolling must be a time span from 00:00:00.010")]
     [InlineData("Installatron:AutoUpdateMinutes", "-1", "Installatron:AutoUpdateMinutes must be a number of minutes from 0")]
     [InlineData("Installatron:CatalogSyncMinutes", "600000", "Installatron:CatalogSyncMinutes must be a number of minutes from 0")]
     public void Load_OutOfRange_RefusedNamingTheSetting(string key, string value, string message) =>

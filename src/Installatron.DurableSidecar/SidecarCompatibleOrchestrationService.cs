@@ -12,7 +12,9 @@ namespace Installatron.DurableSidecar;
 /// <see cref="SubOrchestrationInstanceCreatedEvent"/> (written to History without its event type). Both are replaced by
 /// plain types here. Messages the sidecar's dispatcher would choke on after a crash are dropped as the Durable Task
 /// Framework's own dispatcher drops them, waits poll the instance every 100 ms instead of Azure Storage's 2 s, the
-/// sidecar's activity locks are renewed (<see cref="ActivityLocks"/>), and start/stop are idempotent.
+/// sidecar's activity locks are renewed (<see cref="ActivityLocks"/>), two copies of one activity may run at once
+/// (<see cref="ActivityTwins"/>), a sub-orchestration started twice is one execution (<see cref="SubOrchestrationStarts"/>),
+/// and start/stop are idempotent.
 /// </summary>
 internal sealed class SidecarCompatibleOrchestrationService(
     AzureStorageOrchestrationService inner,
@@ -24,6 +26,7 @@ internal sealed class SidecarCompatibleOrchestrationService(
     private static readonly TimeSpan WaitPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly ActivityLocks _activityLocks = new(inner, lockTimeout / 3, time, logger);
+    private readonly ActivityTwins _activityTwins = new();
     private readonly Lock _lifecycle = new();
     private Task? _started;
     private Task? _stopped;
@@ -125,6 +128,7 @@ internal sealed class SidecarCompatibleOrchestrationService(
         OrchestrationState orchestrationState)
     {
         ReplaceSubOrchestrationCreatedEvents(newOrchestrationRuntimeState);
+        SubOrchestrationStarts.GiveStableExecutionIds(orchestratorMessages);
         foreach (var message in orchestratorMessages.Append(continuedAsNewMessage))
         {
             if (message?.Event is ExecutionStartedEvent started)
@@ -162,6 +166,7 @@ internal sealed class SidecarCompatibleOrchestrationService(
         var workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
         if (workItem is not null)
         {
+            _activityTwins.Admit(workItem);
             _activityLocks.StartRenewing(workItem);
         }
 
@@ -173,12 +178,13 @@ internal sealed class SidecarCompatibleOrchestrationService(
     public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
     {
         await _activityLocks.StopRenewingAsync(workItem);
-        await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+        await inner.CompleteTaskActivityWorkItemAsync(workItem, _activityTwins.Release(workItem, responseMessage));
     }
 
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
         await _activityLocks.StopRenewingAsync(workItem);
+        _activityTwins.Forget(workItem);
         await inner.AbandonTaskActivityWorkItemAsync(workItem);
     }
 

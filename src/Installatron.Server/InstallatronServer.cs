@@ -26,7 +26,11 @@ public static class InstallatronServer
     public static async Task<WebApplication> BuildAsync(
         string[] args, TextWriter log, Action<DurableTaskRegistry> registerDurableTasks, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The slim builder (docs/benchmarks.md, the wrong key against a bare endpoint): of the default builder's extras
+        // the server uses none — the Debug and EventSource log providers (the console's stays), IIS integration, hosting
+        // startup assemblies, regex route constraints. HTTPS endpoints in configuration keep working.
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Logging.AddInstallatronLogFilters();
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))

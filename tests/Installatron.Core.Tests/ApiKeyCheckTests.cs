@@ -16,6 +16,20 @@ public sealed class ApiKeyCheckTests
     public void IsAuthorized_EitherKey(string? presented, bool expected) =>
         Assert.Equal(expected, Check("key-one", "key-two").IsAuthorized(Request(presented)));
 
+    /// <summary>Keys of up to 128 characters are encoded on the stack, longer ones on the heap: both ways compare the same.</summary>
+    [Theory]
+    [InlineData(128)]
+    [InlineData(129)]
+    [InlineData(5000)]
+    public void IsAuthorized_LongKeysAndNonAsciiKeys_ComparedWhole(int length)
+    {
+        var key = string.Concat(Enumerable.Repeat("kë€𝄞", length / 5 + 1))[..length];
+        var check = Check(key, "");
+        Assert.True(check.IsAuthorized(Request(key)));
+        Assert.False(check.IsAuthorized(Request(key[..^1] + "x")));
+        Assert.False(check.IsAuthorized(Request(key + "x")));
+    }
+
     [Fact]
     public void IsAuthorized_NoKeysConfigured_NothingPasses() =>
         Assert.False(Check("", "").IsAuthorized(Request("")));

@@ -10,6 +10,9 @@ public sealed class ApiKeyCheck(IOptionsMonitor<InstallatronOptions> options)
 {
     public const string HeaderName = "X-API-KEY";
 
+    /// <summary>Keys up to this many characters are encoded on the stack (a refusal allocates nothing for them).</summary>
+    private const int MaxStackKeyLength = 128;
+
     private ConfiguredKeys? _keys;
 
     public bool IsAuthorized(HttpRequest request)
@@ -19,7 +22,8 @@ public sealed class ApiKeyCheck(IOptionsMonitor<InstallatronOptions> options)
         // Hashing first makes the comparison independent of both lengths; both comparisons always run, so timing
         // tells nothing about which key (if any) matched.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
+        var utf8 = presented.Length <= MaxStackKeyLength ? stackalloc byte[MaxStackKeyLength * 3] : new byte[Encoding.UTF8.GetMaxByteCount(presented.Length)];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], hash);
         var first = keys.Key is { } key && CryptographicOperations.FixedTimeEquals(hash, key);
         var second = keys.Key2 is { } key2 && CryptographicOperations.FixedTimeEquals(hash, key2);
         return (first | second) && presented.Length > 0;

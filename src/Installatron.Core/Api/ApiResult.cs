@@ -49,9 +49,12 @@ public sealed class ApiResult : IResult, IActionResult
         var response = httpContext.Response;
         response.StatusCode = Envelope.Status;
         response.ContentType = "application/json; charset=utf-8";
-        foreach (var (name, value) in Headers)
+        if (Headers.Count > 0)
         {
-            response.Headers[name] = value;
+            foreach (var (name, value) in Headers)
+            {
+                response.Headers[name] = value;
+            }
         }
 
         if (Body is { } body)

@@ -82,9 +82,9 @@ public sealed partial class ContentStore
 
     /// <summary>
     /// Stores <paramref name="content"/>, whose SHA-256 the caller computed, unless the store holds it; returns whether it
-    /// was written. <paramref name="compressor"/> is the caller's, reused from one content to the next.
+    /// was written. <paramref name="compressor"/> gives the caller's, reused from one content to the next.
     /// </summary>
-    internal async Task<bool> PutAsync(ReadOnlyMemory<byte> content, string sha256, Compressor compressor, CancellationToken cancellationToken)
+    internal async Task<bool> PutAsync(ReadOnlyMemory<byte> content, string sha256, Func<Compressor> compressor, CancellationToken cancellationToken)
     {
         if (Reuse(sha256))
         {
@@ -95,7 +95,7 @@ public sealed partial class ContentStore
         var compressed = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(content.Length));
         try
         {
-            var length = compressor.Wrap(content.Span, compressed);
+            var length = compressor().Wrap(content.Span, compressed);
             await using (var file = CreateTemporary(temp))
             {
                 await file.WriteAsync(compressed.AsMemory(0, length), cancellationToken);

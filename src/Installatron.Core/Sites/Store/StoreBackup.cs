@@ -126,7 +126,8 @@ public static class StoreBackup
     /// <summary>Stores one backup's contents and counts what it added.</summary>
     private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package, StatCache? cache) : IDisposable
     {
-        private readonly ZstdSharp.Compressor _compressor = new(ContentStore.CompressionLevel);
+        // Made when the first new content is stored: a backup that finds everything known does not set up zstd at all.
+        private ZstdSharp.Compressor? _compressor;
 
         private readonly PackageReferences _package = new(package);
 
@@ -207,7 +208,7 @@ public static class StoreBackup
                     }
 
                     var sha256 = snapshot.Sha256();
-                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, _compressor, cancellationToken))
+                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, Compressor, cancellationToken))
                     {
                         Count(sha256);
                     }
@@ -245,7 +246,9 @@ public static class StoreBackup
 
         private bool FoundInPackage(string sha256) => _package.Holds(sha256);
 
-        public void Dispose() => _compressor.Dispose();
+        private ZstdSharp.Compressor Compressor() => _compressor ??= new(ContentStore.CompressionLevel);
+
+        public void Dispose() => _compressor?.Dispose();
 
         private void Count(string sha256)
         {

@@ -14,8 +14,12 @@ internal readonly partial record struct UnixFileStatus(bool IsRegularFile, ulong
     private const long UtimeOmit = (1L << 30) - 2;
 
     /// <summary>The status of <paramref name="path"/> itself (a link is not followed); null when it cannot be read here.</summary>
-    public static UnixFileStatus? Of(string path)
+    public static UnixFileStatus? Of(string path) => Of(path, out _);
+
+    /// <summary><see cref="Of(string)"/>, with the permission bits (<see cref="FileModes.Mask"/>) of the same call.</summary>
+    public static UnixFileStatus? Of(string path, out int mode)
     {
+        mode = 0;
         if (!OperatingSystem.IsLinux())
         {
             return null;
@@ -27,6 +31,7 @@ internal readonly partial record struct UnixFileStatus(bool IsRegularFile, ulong
             return null;
         }
 
+        mode = buffer.Mode & FileModes.Mask;
         return new UnixFileStatus(
             (buffer.Mode & 0xF000) == 0x8000, ((ulong)buffer.DevMajor << 32) | buffer.DevMinor, buffer.Inode, (long)buffer.Size,
             buffer.MtimeSec * 1_000_000_000 + buffer.MtimeNsec, buffer.CtimeSec * 1_000_000_000 + buffer.CtimeNsec);

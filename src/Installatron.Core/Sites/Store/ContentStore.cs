@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Installatron.Core.Sites.Access;
 using ZstdSharp;
 
 namespace Installatron.Core.Sites.Store;
@@ -78,7 +79,9 @@ public sealed partial class ContentStore
     /// </summary>
     public bool Reuse(string sha256) => Contains(sha256);
 
-    public bool Contains(string sha256) => File.Exists(ObjectPath(sha256));
+    /// <remarks>One <c>statx</c> (a second backup asks this of every object it names): only a regular file counts.</remarks>
+    public bool Contains(string sha256) =>
+        OperatingSystem.IsLinux() ? UnixFileStatus.Of(ObjectPath(sha256)) is { IsRegularFile: true } : File.Exists(ObjectPath(sha256));
 
     /// <summary>
     /// Stores <paramref name="content"/>, whose SHA-256 the caller computed, unless the store holds it; returns whether it

@@ -72,7 +72,7 @@ internal sealed class StatCache
     public bool Confirms(string fullPath, ManifestEntry wanted, out long modifiedNs)
     {
         modifiedNs = 0;
-        if (UnixFileStatus.Of(fullPath, out var mode) is not { IsRegularFile: true } status || status.Size != wanted.Size || mode != wanted.Mode
+        if (UnixFileStatus.Of(fullPath, out var mode) is not { IsRegularFile: true } status || status.Size != wanted.Size || (mode & FileModes.Mask) != wanted.Mode
             || Lookup(wanted.Path, status) != wanted.Sha256)
         {
             return false;

@@ -123,6 +123,13 @@ public static class StoreBackup
         return new StoreBackupResult(documentPath, documentSha256, backup) { FilesRead = writer.FilesRead };
     }
 
+    /// <summary>
+    /// The manifest's <c>mtime</c> of a site item: to the nanosecond from this machine's <paramref name="status"/>, else
+    /// what the listing gave (a remote file's, to the second; none for a remote folder).
+    /// </summary>
+    internal static long? ModifiedNs(SiteItem item, UnixFileStatus? status) =>
+        status?.ModifiedNs ?? (item.Modified == default ? null : (item.Modified - DateTimeOffset.UnixEpoch).Ticks * 100);
+
     /// <summary>Stores one backup's contents and counts what it added.</summary>
     private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package, StatCache? cache) : IDisposable
     {
@@ -151,9 +158,9 @@ public static class StoreBackup
                 return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
             }
 
-            // Taken before the content is read: a file changed while it is read does not match it next time.
-            var status = cache is null ? null : UnixFileStatus.Of(full);
-            var mtime = status?.ModifiedNs ?? (item.Modified == default ? (long?)null : (item.Modified - DateTimeOffset.UnixEpoch).Ticks * 100);
+            // Taken (by the listing's statx) before the content is read: a file changed since does not match it next time.
+            var status = cache is null ? null : item.Status ?? UnixFileStatus.Of(full);
+            var mtime = ModifiedNs(item, status);
             switch (item.Type)
             {
                 case ManifestEntryTypes.Directory:

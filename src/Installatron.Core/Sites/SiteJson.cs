@@ -5,7 +5,7 @@ namespace Installatron.Core.Sites;
 
 /// <summary>
 /// The JSON of manifests, backup documents and package indexes, generated at build time: a backup or restore in a fresh
-/// worker process does not pay for reflection over these types first (about a tenth of a second before any file is touched).
+/// worker process does not first build these types' serializers by reflection.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SiteManifest))]

@@ -111,6 +111,11 @@ public sealed class LiveWordPressTests(MariaDbServer mariadb, ITestOutputHelper 
         Assert.Equal(files, SiteFiles.Hash(wordpress.SitePath));
         using var http = new HttpClient();
         Assert.Contains("content=\"WordPress 6.1.9\"", await http.GetStringAsync(wordpress.Url + "/"));
+
+        // The health step and then the revert had the site's PHP drop its compiled scripts (the revert need not wait for OPcache).
+        var opcacheScript = $"[200]: GET /{SiteOpcache.ScriptName(task.Id)}";
+        Assert.Equal(2, wordpress.Php.Output.Split('\n').Count(line => line.Contains(opcacheScript, StringComparison.Ordinal)));
+        Assert.False(File.Exists(Path.Combine(wordpress.SitePath, SiteOpcache.ScriptName(task.Id))));
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class StoreBackupTests : IDisposable
         var second = await RestoreAsync("task1");
 
         Assert.Equal(before, TreeHash.Of(_site));
-        Assert.Equal(new RestoreResult(0, second.FilesUnchanged, 0), second);
+        Assert.Equal(new RestoreResult(0, second.FilesUnchanged, 0) { FilesNotRead = second.FilesNotRead }, second);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Installatron.Core.Domain;
@@ -44,23 +45,38 @@ public sealed record SiteManifest(string Format, IReadOnlyList<string> ExcludeFi
 
     public const string CurrentFormat = "installatron-site-manifest/1";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     [JsonIgnore]
     public long Files => Entries.LongCount(e => e.Type == ManifestEntryTypes.File);
 
     [JsonIgnore]
     public long Bytes => Entries.Where(e => e.Type == ManifestEntryTypes.File).Sum(e => e.Size);
 
-    public static SiteManifest Create(IReadOnlyList<string> excludeFiles, IEnumerable<ManifestEntry> entries) =>
-        new(CurrentFormat, excludeFiles, entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+    public static SiteManifest Create(IReadOnlyList<string> excludeFiles, IEnumerable<ManifestEntry> entries)
+    {
+        var list = entries.ToList();
+        if (!IsSorted(list))
+        {
+            list.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        }
+
+        return new(CurrentFormat, excludeFiles, list);
+    }
+
+    private static bool IsSorted(List<ManifestEntry> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (string.CompareOrdinal(entries[i - 1].Path, entries[i].Path) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public async Task WriteAsync(Stream stream, CancellationToken cancellationToken) =>
-        await JsonSerializer.SerializeAsync(stream, this, Json, cancellationToken);
+        await JsonSerializer.SerializeAsync(stream, this, SiteJson.Default.SiteManifest, cancellationToken);
 
     /// <summary>Reads a manifest; throws <see cref="InvalidBackupException"/> when it is not one or breaks a rule of <see cref="Problems"/>.</summary>
     public static async Task<SiteManifest> ReadAsync(Stream stream, CancellationToken cancellationToken)
@@ -68,7 +84,7 @@ public sealed record SiteManifest(string Format, IReadOnlyList<string> ExcludeFi
         SiteManifest? manifest;
         try
         {
-            manifest = await JsonSerializer.DeserializeAsync<SiteManifest>(stream, Json, cancellationToken);
+            manifest = await JsonSerializer.DeserializeAsync(stream, SiteJson.Default.SiteManifest, cancellationToken);
         }
         catch (JsonException ex)
         {
@@ -162,6 +178,7 @@ public sealed record SiteManifest(string Format, IReadOnlyList<string> ExcludeFi
         return problems;
     }
 
-    private static bool IsSha256(string? text) =>
-        text is { Length: 64 } && text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    private static bool IsSha256(string? text) => text is { Length: 64 } && !text.AsSpan().ContainsAnyExcept(LowerHex);
 }

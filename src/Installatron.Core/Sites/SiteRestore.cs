@@ -5,7 +5,11 @@ using Installatron.Core.Sites.Access;
 namespace Installatron.Core.Sites;
 
 /// <summary>What a restore changed: files written, files already identical (left untouched), entries removed.</summary>
-public sealed record RestoreResult(long FilesWritten, long FilesUnchanged, long EntriesRemoved);
+public sealed record RestoreResult(long FilesWritten, long FilesUnchanged, long EntriesRemoved)
+{
+    /// <summary>Of <see cref="FilesUnchanged"/>, those known by their unchanged lstat (the install's stat cache) and not read.</summary>
+    public long FilesNotRead { get; init; }
+}
 
 /// <summary>Makes a site byte-identical to a backup made by <see cref="SiteBackup"/>; safe to run again after a crash.</summary>
 public static class SiteRestore

@@ -11,8 +11,11 @@ public enum EntryKind
     Symlink,
 }
 
-/// <summary>One entry found on disk by <see cref="SiteTree"/>.</summary>
-internal sealed record SiteItem(string Path, string Type, long Size, int Mode, DateTimeOffset Modified);
+/// <summary>One entry found on disk by <see cref="SiteTree"/>; on this machine with the <c>statx</c> it was described by.</summary>
+internal sealed record SiteItem(string Path, string Type, long Size, int Mode, DateTimeOffset Modified)
+{
+    public UnixFileStatus? Status { get; init; }
+}
 
 /// <summary>Lists a site: files, directories and symbolic links (never followed), sorted ordinally by relative path.</summary>
 internal static class SiteTree
@@ -32,31 +35,36 @@ internal static class SiteTree
         while (pending.TryPop(out var directory))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var entry in files.List(directory.Full))
+            foreach (var (name, info, status) in Entries(files, directory.Full))
             {
-                var relative = directory.Relative.Length == 0 ? entry.Name : $"{directory.Relative}/{entry.Name}";
+                var relative = directory.Relative.Length == 0 ? name : $"{directory.Relative}/{name}";
                 if (SitePaths.IsUnderAny(relative, skipped))
                 {
                     continue;
                 }
 
-                var info = entry.Info;
                 switch (info.Kind)
                 {
                     case EntryKind.Symlink:
                         yield return new SiteItem(relative, ManifestEntryTypes.Symlink, 0, FileModes.Symlink, default);
                         break;
                     case EntryKind.Directory:
-                        pending.Push((Path.Join(directory.Full, entry.Name), relative));
-                        yield return new SiteItem(relative, ManifestEntryTypes.Directory, 0, info.Mode, default);
+                        pending.Push((Path.Join(directory.Full, name), relative));
+                        yield return new SiteItem(relative, ManifestEntryTypes.Directory, 0, info.Mode, default) { Status = status };
                         break;
                     case EntryKind.File:
-                        yield return new SiteItem(relative, ManifestEntryTypes.File, info.Size, info.Mode, info.Modified);
+                        yield return new SiteItem(relative, ManifestEntryTypes.File, info.Size, info.Mode, info.Modified) { Status = status };
                         break;
                 }
             }
         }
     }
+
+    /// <summary>A folder's entries; on this machine (Linux) with the status of the one <c>statx</c> that described each.</summary>
+    private static IEnumerable<(string Name, SiteEntryInfo Info, UnixFileStatus? Status)> Entries(ISiteFileSystem files, string directory) =>
+        files is LocalSiteFileSystem && OperatingSystem.IsLinux()
+            ? LocalSiteFileSystem.ListWithStatus(directory)
+            : files.List(directory).Select(e => (e.Name, e.Info, (UnixFileStatus?)null));
 
     /// <summary><see cref="Walk(ISiteFileSystem, string, IReadOnlyList{string}, CancellationToken)"/>, sorted ordinally by path (which also puts every folder before what it holds).</summary>
     public static List<SiteItem> List(ISiteFileSystem files, string root, IReadOnlyList<string> skipped, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ namespace Installatron.Core.Workflow;
 /// archive (older backups) is read where it was written (the site's own server for a remote site), fetched back from the
 /// backups container first when only that copy is left. Failures carry <c>errcode</c> (the step's own).
 /// </summary>
-public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobStoreBackups blobStores, TimeProvider time)
+public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobStoreBackups blobStores, SiteOpcache opcache, TimeProvider time)
 {
     public async Task RestoreAsync(UpdateState state, BackupRecord backup, string errcode, CancellationToken ct)
     {
@@ -31,14 +31,14 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobS
                 var package = await stores.PackageForAsync(site, backup.ArchivePath, ct);
                 await RestoreTablesAsync(site, backup, Path.Join(site.WorkDirectory, "restore.tables.jsonl.gz"),
                     dump => StoreRestore.ExtractAttachmentAsync(store, backup.ArchivePath, InstallDatabase.AttachmentName, dump, ct), ct);
-                await SettledAsync(await StoreRestore.RestoreAsync(files, store, backup.ArchivePath, package, root, excludes, ct), ct);
+                await SettledAsync(state, site, await StoreRestore.RestoreAsync(files, store, backup.ArchivePath, package, root, excludes, ct), ct);
                 return;
             }
 
             if (backup.InBlobStore)
             {
                 var dumpAt = Path.Join(site.WorkDirectory, "restore.tables.jsonl.gz");
-                await SettledAsync(await blobStores.RestoreAsync(site, root, backup, excludes,
+                await SettledAsync(state, site, await blobStores.RestoreAsync(site, root, backup, excludes,
                     extract => RestoreTablesAsync(site, backup, dumpAt, extract, ct), ct), ct);
                 return;
             }
@@ -47,7 +47,7 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobS
             var dumpPath = site.Connection.IsRemote ? Path.Join(site.WorkDirectory, "revert.tables.jsonl.gz") : InstallDatabase.DumpPathFor(archive);
             await RestoreTablesAsync(site, backup, dumpPath,
                 dump => SiteBackup.ExtractAttachmentAsync(files, archive, InstallDatabase.AttachmentName, dump, ct), ct);
-            await SettledAsync(await SiteRestore.RestoreAsync(files, archive, root, excludes, ct), ct);
+            await SettledAsync(state, site, await SiteRestore.RestoreAsync(files, archive, root, excludes, ct), ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SiteFilesException or DatabaseException
             && !SiteFailures.IsTransient(e))
@@ -57,13 +57,15 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobS
     }
 
     /// <summary>
-    /// When files changed, the restore ends only once PHP's OPcache serves them (see
-    /// <see cref="Activities.HealthCheckActivity.OpcacheRevalidation"/>): a task that says "restored" means the site runs
-    /// the restored files, not compiled copies of the ones they replaced.
+    /// When files changed, the restore ends only once PHP's OPcache serves them: a task that says "restored" means the
+    /// site runs the restored files, not compiled copies of the ones they replaced. The site's PHP is asked to drop its
+    /// compiled copies (<see cref="SiteOpcache"/>, as the health step does); only when it cannot say it did does the
+    /// restore wait until OPcache revalidates by itself (<see cref="Activities.HealthCheckActivity.OpcacheRevalidation"/>).
     /// </summary>
-    private async Task SettledAsync(RestoreResult result, CancellationToken ct)
+    private async Task SettledAsync(UpdateState state, UpdateSite site, RestoreResult result, CancellationToken ct)
     {
-        if (result.FilesWritten + result.EntriesRemoved > 0)
+        if (result.FilesWritten + result.EntriesRemoved > 0
+            && !await opcache.RefreshAsync(site.Files, site.Root, state.Install.Value, state.Task.Value.Id, ct))
         {
             await Task.Delay(Activities.HealthCheckActivity.OpcacheRevalidation, time, ct);
         }

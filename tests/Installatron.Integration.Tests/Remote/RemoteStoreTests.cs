@@ -84,6 +84,9 @@ public sealed class RemoteStoreTests(IsolatedSshServer ssh) : IAsyncLifetime
         var package = Package();
         var store = new BlobContentStore(_container, "acct" + _id);
         await using var files = await SftpSiteFileSystem.ConnectAsync(ssh.Settings(account, useKey: !hasShell), CancellationToken.None);
+        var version = Path.Join(site.LocalRoot, "wp-includes/version.php");
+        var written = new DateTime(2024, 3, 5, 6, 7, 8, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(version, written);
         var before = TreeHash.Describe(site.LocalRoot, Excludes);
         var backup = await BackupAsync(files, site.Root, store, "t1", package);
         Mess(site.LocalRoot);
@@ -96,6 +99,9 @@ public sealed class RemoteStoreTests(IsolatedSshServer ssh) : IAsyncLifetime
 
         Assert.Equal(before, TreeHash.Describe(site.LocalRoot, Excludes));
         Assert.True(restored.FilesWritten >= 2);
+        // Files carry their times in the document (to the second, as the server lists them) and get them back.
+        Assert.All(backup.Backup.Manifest.Entries.Where(e => e.Type == ManifestEntryTypes.File), e => Assert.NotNull(e.Mtime));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(version));
         Assert.True(File.Exists(Path.Join(site.LocalRoot, "wp-content/cache/page-1.html"))); // excluded: left alone
         // Only the objects the backup stores came down; the package's contents came from the package.
         Assert.Equal(backup.Backup.StoredHashes().Count(), local.Objects().Count());

@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace Installatron.Core.Sites.Access;
 
 /// <summary>The file system of this machine, through System.IO; what the engine always did.</summary>
@@ -27,7 +29,28 @@ public sealed class LocalSiteFileSystem : ISiteFileSystem
     public SiteEntryInfo Stat(string path) => InfoOf(new FileInfo(path));
 
     public IReadOnlyList<SiteDirectoryEntry> List(string directory) =>
-        new DirectoryInfo(directory).EnumerateFileSystemInfos("*", Children).Select(info => new SiteDirectoryEntry(info.Name, InfoOf(info))).ToList();
+        OperatingSystem.IsLinux()
+            ? ListWithStatus(directory).Select(e => new SiteDirectoryEntry(e.Name, e.Info)).ToList()
+            : new DirectoryInfo(directory).EnumerateFileSystemInfos("*", Children).Select(info => new SiteDirectoryEntry(info.Name, InfoOf(info))).ToList();
+
+    /// <summary>
+    /// A folder's entries (Linux), each described by one <c>statx</c> of it (not through a link): what <see cref="List"/>
+    /// gives, plus the status the stat cache keys on (null when statx could not give it).
+    /// </summary>
+    internal static List<(string Name, SiteEntryInfo Info, UnixFileStatus? Status)> ListWithStatus(string directory)
+    {
+        var names = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.FileName.ToString(), Children);
+        var entries = new List<(string, SiteEntryInfo, UnixFileStatus?)>();
+        foreach (var name in names)
+        {
+            // Anything statx cannot say in full (an entry gone since, an error) is described as .NET describes it.
+            var full = Path.Join(directory, name);
+            var status = UnixFileStatus.Of(full, out var statMode);
+            entries.Add((name, status is { } known ? UnixFileStatus.InfoOf(known, statMode) : InfoOf(new FileInfo(full)), status));
+        }
+
+        return entries;
+    }
 
     public string? ReadLink(string path) => new FileInfo(path).LinkTarget;
 

@@ -14,8 +14,12 @@ internal readonly partial record struct UnixFileStatus(bool IsRegularFile, ulong
     private const long UtimeOmit = (1L << 30) - 2;
 
     /// <summary>The status of <paramref name="path"/> itself (a link is not followed); null when it cannot be read here.</summary>
-    public static UnixFileStatus? Of(string path)
+    public static UnixFileStatus? Of(string path) => Of(path, out _);
+
+    /// <summary><see cref="Of(string)"/>, with the whole <c>st_mode</c> of the same call (file type and permission bits).</summary>
+    public static UnixFileStatus? Of(string path, out int statMode)
     {
+        statMode = 0;
         if (!OperatingSystem.IsLinux())
         {
             return null;
@@ -27,10 +31,21 @@ internal readonly partial record struct UnixFileStatus(bool IsRegularFile, ulong
             return null;
         }
 
+        statMode = buffer.Mode;
         return new UnixFileStatus(
             (buffer.Mode & 0xF000) == 0x8000, ((ulong)buffer.DevMajor << 32) | buffer.DevMinor, buffer.Inode, (long)buffer.Size,
             buffer.MtimeSec * 1_000_000_000 + buffer.MtimeNsec, buffer.CtimeSec * 1_000_000_000 + buffer.CtimeNsec);
     }
+
+    /// <summary>What lstat says of the entry, as <see cref="ISiteFileSystem.Stat"/> describes it (a file's time to the 100 ns).</summary>
+    public static SiteEntryInfo InfoOf(UnixFileStatus status, int statMode) => (statMode & 0xF000) switch
+    {
+        0xA000 => new SiteEntryInfo(EntryKind.Symlink, 0, FileModes.Symlink, default),
+        0x4000 => new SiteEntryInfo(EntryKind.Directory, 0, statMode & FileModes.Mask, default),
+        _ => new SiteEntryInfo(EntryKind.File, status.Size, statMode & FileModes.Mask, DateTimeOffset.UnixEpoch.AddTicks(FloorDiv(status.ModifiedNs, 100))),
+    };
+
+    private static long FloorDiv(long value, long divisor) => value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
 
     /// <summary>Sets the modification time of <paramref name="path"/> (not through a link) to the nanosecond; false when it could not.</summary>
     public static bool SetModified(string path, long modifiedNs)

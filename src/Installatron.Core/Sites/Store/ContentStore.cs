@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Installatron.Core.Sites.Access;
 using ZstdSharp;
 
 namespace Installatron.Core.Sites.Store;
@@ -78,13 +79,15 @@ public sealed partial class ContentStore
     /// </summary>
     public bool Reuse(string sha256) => Contains(sha256);
 
-    public bool Contains(string sha256) => File.Exists(ObjectPath(sha256));
+    /// <remarks>One <c>statx</c> (a second backup asks this of every object it names): only a regular file counts.</remarks>
+    public bool Contains(string sha256) =>
+        OperatingSystem.IsLinux() ? UnixFileStatus.Of(ObjectPath(sha256)) is { IsRegularFile: true } : File.Exists(ObjectPath(sha256));
 
     /// <summary>
     /// Stores <paramref name="content"/>, whose SHA-256 the caller computed, unless the store holds it; returns whether it
-    /// was written. <paramref name="compressor"/> is the caller's, reused from one content to the next.
+    /// was written. <paramref name="compressor"/> gives the caller's, reused from one content to the next.
     /// </summary>
-    internal async Task<bool> PutAsync(ReadOnlyMemory<byte> content, string sha256, Compressor compressor, CancellationToken cancellationToken)
+    internal async Task<bool> PutAsync(ReadOnlyMemory<byte> content, string sha256, Func<Compressor> compressor, CancellationToken cancellationToken)
     {
         if (Reuse(sha256))
         {
@@ -95,7 +98,7 @@ public sealed partial class ContentStore
         var compressed = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(content.Length));
         try
         {
-            var length = compressor.Wrap(content.Span, compressed);
+            var length = compressor().Wrap(content.Span, compressed);
             await using (var file = CreateTemporary(temp))
             {
                 await file.WriteAsync(compressed.AsMemory(0, length), cancellationToken);

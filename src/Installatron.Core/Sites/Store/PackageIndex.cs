@@ -17,7 +17,7 @@ internal static class PackageIndex
             try
             {
                 await using var stream = File.OpenRead(cached);
-                if (await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(stream, cancellationToken: cancellationToken) is { } known)
+                if (await JsonSerializer.DeserializeAsync(stream, SiteJson.Default.DictionaryStringString, cancellationToken) is { } known)
                 {
                     return known;
                 }
@@ -45,7 +45,7 @@ internal static class PackageIndex
 
         // Backups of two sites of one account may index the same package at once: each writes its own file.
         var partial = $"{cached}.{Guid.NewGuid():N}{SiteBackup.PartialSuffix}";
-        await File.WriteAllBytesAsync(partial, JsonSerializer.SerializeToUtf8Bytes(index), cancellationToken);
+        await File.WriteAllBytesAsync(partial, JsonSerializer.SerializeToUtf8Bytes(index, SiteJson.Default.DictionaryStringString), cancellationToken);
         File.Move(partial, cached, overwrite: true);
         return index;
     }

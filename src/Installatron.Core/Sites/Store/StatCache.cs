@@ -55,6 +55,33 @@ internal sealed class StatCache
         return new StatCache(path, root, previous, partial, began);
     }
 
+    /// <summary>
+    /// The cache of the install whose documents are in <paramref name="folder"/>, for a restore of the site at
+    /// <paramref name="root"/> to look files up in (nothing is recorded); null when there is none to trust.
+    /// </summary>
+    public static async Task<StatCache?> ReadOnlyAsync(string folder, string root, CancellationToken cancellationToken) =>
+        await ReadAsync(Path.Join(folder, FileName), root, cancellationToken) is { } previous
+            ? new StatCache(Path.Join(folder, FileName), root, previous, partial: "", began: long.MinValue)
+            : null;
+
+    /// <summary>
+    /// True when the file at <paramref name="fullPath"/> is, by its lstat now, the one a backup hashed with the size,
+    /// mode and SHA-256 <paramref name="wanted"/> lists (the trust a backup gives the cache, no more); its modification
+    /// time then is <paramref name="modifiedNs"/>.
+    /// </summary>
+    public bool Confirms(string fullPath, ManifestEntry wanted, out long modifiedNs)
+    {
+        modifiedNs = 0;
+        if (UnixFileStatus.Of(fullPath, out var mode) is not { IsRegularFile: true } status || status.Size != wanted.Size || (mode & FileModes.Mask) != wanted.Mode
+            || Lookup(wanted.Path, status) != wanted.Sha256)
+        {
+            return false;
+        }
+
+        modifiedNs = status.ModifiedNs;
+        return true;
+    }
+
     /// <summary>The SHA-256 the last backup read for <paramref name="path"/> when its status is unchanged; null otherwise.</summary>
     public string? Lookup(string path, UnixFileStatus status)
     {
@@ -79,6 +106,11 @@ internal sealed class StatCache
     /// <summary>Replaces the cache with what this backup recorded (call once its document is published).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
+        if (_partial.Length == 0)
+        {
+            throw new InvalidOperationException("A stat cache opened for a restore is not saved.");
+        }
+
         await using (var file = new FileStream(_partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
         {
@@ -109,7 +141,13 @@ internal sealed class StatCache
     }
 
     /// <summary>Removes the new cache's file when the backup did not get as far as saving it.</summary>
-    public void Abandon() => File.Delete(_partial);
+    public void Abandon()
+    {
+        if (_partial.Length > 0)
+        {
+            File.Delete(_partial);
+        }
+    }
 
     private static async Task<Dictionary<string, Entry>?> ReadAsync(string path, string root, CancellationToken cancellationToken)
     {

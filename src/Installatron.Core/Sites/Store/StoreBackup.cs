@@ -123,10 +123,18 @@ public static class StoreBackup
         return new StoreBackupResult(documentPath, documentSha256, backup) { FilesRead = writer.FilesRead };
     }
 
+    /// <summary>
+    /// The manifest's <c>mtime</c> of a site item: to the nanosecond from this machine's <paramref name="status"/>, else
+    /// what the listing gave (a remote file's, to the second; none for a remote folder).
+    /// </summary>
+    internal static long? ModifiedNs(SiteItem item, UnixFileStatus? status) =>
+        status?.ModifiedNs ?? (item.Modified == default ? null : (item.Modified - DateTimeOffset.UnixEpoch).Ticks * 100);
+
     /// <summary>Stores one backup's contents and counts what it added.</summary>
     private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package, StatCache? cache) : IDisposable
     {
-        private readonly ZstdSharp.Compressor _compressor = new(ContentStore.CompressionLevel);
+        // Made when the first new content is stored: a backup that finds everything known does not set up zstd at all.
+        private ZstdSharp.Compressor? _compressor;
 
         private readonly PackageReferences _package = new(package);
 
@@ -150,9 +158,9 @@ public static class StoreBackup
                 return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
             }
 
-            // Taken before the content is read: a file changed while it is read does not match it next time.
-            var status = cache is null ? null : UnixFileStatus.Of(full);
-            var mtime = status?.ModifiedNs ?? (item.Modified == default ? (long?)null : (item.Modified - DateTimeOffset.UnixEpoch).Ticks * 100);
+            // Taken (by the listing's statx) before the content is read: a file changed since does not match it next time.
+            var status = cache is null ? null : item.Status ?? UnixFileStatus.Of(full);
+            var mtime = ModifiedNs(item, status);
             switch (item.Type)
             {
                 case ManifestEntryTypes.Directory:
@@ -207,7 +215,7 @@ public static class StoreBackup
                     }
 
                     var sha256 = snapshot.Sha256();
-                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, _compressor, cancellationToken))
+                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, Compressor, cancellationToken))
                     {
                         Count(sha256);
                     }
@@ -245,7 +253,9 @@ public static class StoreBackup
 
         private bool FoundInPackage(string sha256) => _package.Holds(sha256);
 
-        public void Dispose() => _compressor.Dispose();
+        private ZstdSharp.Compressor Compressor() => _compressor ??= new(ContentStore.CompressionLevel);
+
+        public void Dispose() => _compressor?.Dispose();
 
         private void Count(string sha256)
         {

@@ -8,9 +8,10 @@ public static class StoreRestore
 {
     /// <summary>
     /// One pass over the manifest: each folder and link made as it says, each file left alone when it already has the
-    /// size, mode and SHA-256 (hashed once), otherwise written from the store or the package and checked against the
+    /// size, mode and SHA-256 (hashed once; on this machine not even read when the install's <see cref="StatCache"/>
+    /// knows it by its unchanged lstat), otherwise written from the store or the package and checked against the
     /// manifest as it is written; then what the backup does not hold is removed and the tree is checked against the
-    /// manifest (contents hashed in this pass are not read again). <paramref name="packageZip"/> is the backup's
+    /// manifest (contents hashed or known in this pass are not read again). <paramref name="packageZip"/> is the backup's
     /// <see cref="StoredBackup.Package"/>, needed when it takes contents from one; it is checked by its SHA-256 first.
     /// </summary>
     public static async Task<RestoreResult> RestoreAsync(
@@ -26,11 +27,28 @@ public static class StoreRestore
         var wanted = backup.Manifest.Entries.Where(e => !SitePaths.IsUnderAny(e.Path, excludes)).ToList();
         var hashes = await RemoteHashes.ForAsync(files, root, wanted.Where(e => e.Type == ManifestEntryTypes.File && e.Size > 0).Select(e => e.Path), cancellationToken);
 
-        long written = 0, unchanged = 0;
+        // A file the install's stat cache knows by its unchanged lstat is not read to be compared (a backup trusts the
+        // cache as much); its time is known too, and left alone when right.
+        var known = files is LocalSiteFileSystem ? await StatCache.ReadOnlyAsync(Path.GetDirectoryName(documentPath)!, root, cancellationToken) : null;
+        var timesRight = new HashSet<string>(StringComparer.Ordinal);
+        long written = 0, unchanged = 0, notRead = 0;
         var checkedContent = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in wanted)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (known is not null && entry is { Type: ManifestEntryTypes.File, Size: > 0 } && known.Confirms(writer.Resolve(entry.Path), entry, out var mtime))
+            {
+                unchanged++;
+                notRead++;
+                checkedContent.Add(entry.Path);
+                if (mtime == entry.Mtime)
+                {
+                    timesRight.Add(entry.Path);
+                }
+
+                continue;
+            }
+
             if (await SiteRestore.RestoreEntryAsync(writer, entry, _ => Task.FromResult(Open(store, backup, package, entry.Sha256)), null, hashes,
                     cancellationToken))
             {
@@ -47,22 +65,23 @@ public static class StoreRestore
             }
         }
 
-        var result = await SiteRestore.FinishAsync(writer, backup.Manifest, excludes, documentPath, new RestoreResult(written, unchanged, 0), checkedContent,
-            cancellationToken);
-        RestoreTimes(writer, wanted, cancellationToken);
+        var extracted = new RestoreResult(written, unchanged, 0) { FilesNotRead = notRead };
+        var result = await SiteRestore.FinishAsync(writer, backup.Manifest, excludes, documentPath, extracted, checkedContent, cancellationToken);
+        RestoreTimes(writer, wanted, timesRight, cancellationToken);
         return result;
     }
 
     /// <summary>
     /// Files and folders get back the modification times the backup recorded (older documents record none), deepest
-    /// first, once nothing more is written or removed in a folder (which would change its time again).
+    /// first, once nothing more is written or removed in a folder (which would change its time again); files in
+    /// <paramref name="timesRight"/> were seen with theirs during this restore and never rewritten.
     /// </summary>
-    private static void RestoreTimes(SiteWriter writer, List<ManifestEntry> wanted, CancellationToken cancellationToken)
+    private static void RestoreTimes(SiteWriter writer, List<ManifestEntry> wanted, IReadOnlySet<string> timesRight, CancellationToken cancellationToken)
     {
         for (var i = wanted.Count - 1; i >= 0; i--)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (wanted[i] is { Mtime: { } mtime, Type: ManifestEntryTypes.File or ManifestEntryTypes.Directory } entry)
+            if (wanted[i] is { Mtime: { } mtime, Type: ManifestEntryTypes.File or ManifestEntryTypes.Directory } entry && !timesRight.Contains(entry.Path))
             {
                 writer.SetModified(entry.Path, mtime, entry.Type == ManifestEntryTypes.Directory);
             }

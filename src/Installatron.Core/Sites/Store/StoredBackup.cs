@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Installatron.Core.Sites.Store;
 
@@ -19,12 +18,6 @@ public sealed record StoredBackup(string Format, string Compression, SiteManifes
 {
     public const string CurrentFormat = "installatron-backup-store/1";
     public const string Zstd = "zstd";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     public PackageReference? Package { get; init; }
 
@@ -47,7 +40,7 @@ public sealed record StoredBackup(string Format, string Compression, SiteManifes
     {
         ContentStore.RequireRealDirectory(Path.GetDirectoryName(path)!);
         var partial = path + SiteBackup.PartialSuffix;
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(this, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(this, SiteJson.Default.StoredBackup);
         await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             await file.WriteAsync(bytes, cancellationToken);
@@ -86,7 +79,7 @@ public sealed record StoredBackup(string Format, string Compression, SiteManifes
 
         try
         {
-            return JsonSerializer.Deserialize<StoredBackup>(bytes, Json) is { } backup
+            return JsonSerializer.Deserialize(bytes, SiteJson.Default.StoredBackup) is { } backup
                 ? (backup, Convert.ToHexStringLower(SHA256.HashData(bytes)))
                 : throw new InvalidBackupException($"The backup '{path}' is empty.", ["empty backup document"]);
         }

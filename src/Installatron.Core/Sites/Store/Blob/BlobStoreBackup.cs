@@ -108,19 +108,24 @@ public static class BlobStoreBackup
         public async Task<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, string? knownSha256, CancellationToken cancellationToken)
         {
             var full = Path.Join(root, item.Path);
+            if (item.Type == ManifestEntryTypes.Symlink)
+            {
+                return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
+            }
+
+            // As the local store's: taken before the content is read, to the nanosecond on this machine.
+            var mtime = StoreBackup.ModifiedNs(item, files is LocalSiteFileSystem ? item.Status ?? UnixFileStatus.Of(full) : null);
             switch (item.Type)
             {
                 case ManifestEntryTypes.Directory:
-                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null);
-                case ManifestEntryTypes.Symlink:
-                    return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
+                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null) { Mtime = mtime };
                 case ManifestEntryTypes.File when item.Size == 0:
-                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null);
+                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null) { Mtime = mtime };
             }
 
             if (knownSha256 is not null && (FoundInPackage(knownSha256) || Stored(knownSha256)))
             {
-                return new ManifestEntry(item.Path, item.Type, item.Size, item.Mode, knownSha256, null);
+                return new ManifestEntry(item.Path, item.Type, item.Size, item.Mode, knownSha256, null) { Mtime = mtime };
             }
 
             if (await SiteFiles.TryOpenForBackupAsync(files, full, cancellationToken) is not { } source)
@@ -131,7 +136,7 @@ public static class BlobStoreBackup
             await using (source)
             {
                 var (sha256, length) = await ContentAsync(source, item.Size, cancellationToken);
-                return new ManifestEntry(item.Path, item.Type, length, item.Mode, sha256, null);
+                return new ManifestEntry(item.Path, item.Type, length, item.Mode, sha256, null) { Mtime = mtime };
             }
         }
 

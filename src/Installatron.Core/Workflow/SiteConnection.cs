@@ -94,7 +94,7 @@ public sealed class SiteConnection(HostingUser owner, ISiteFileSystem files, Ssh
     public void Discard() => _discarded = true;
 
     public ValueTask DisposeAsync() =>
-        pool is not null && Files is SftpSiteFileSystem remote ? pool.Return(remote, reusable: !_discarded) : Files.DisposeAsync();
+        pool is not null && Files is SftpSiteFileSystem remote ? pool.ReturnAsync(remote, reusable: !_discarded) : Files.DisposeAsync();
 
     private string RealPathOf(string path) => Guard(() => Files.RealPath(path));
 

@@ -20,7 +20,7 @@ public sealed class SshConnectionPoolTests(SshServer server)
         var account = server.Account(hasShell);
         await using var pool = new SshConnectionPool(Idle, TimeProvider.System);
         var first = await pool.RentAsync(server.Settings(account), CancellationToken.None);
-        await pool.Return(first, reusable: true);
+        await pool.ReturnAsync(first, reusable: true);
         var logins = Logins(account);
 
         var second = await pool.RentAsync(server.Settings(account), CancellationToken.None);
@@ -29,7 +29,7 @@ public sealed class SshConnectionPoolTests(SshServer server)
         Assert.Equal(EntryKind.Directory, second.Stat(account.Home).Kind);
         Assert.Equal(hasShell, second.Shell is not null);
         Assert.Equal(logins, Logins(account));
-        await pool.Return(second, reusable: false);
+        await pool.ReturnAsync(second, reusable: false);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class SshConnectionPoolTests(SshServer server)
     {
         await using var pool = new SshConnectionPool(Idle, TimeProvider.System);
         var shell = await pool.RentAsync(server.Settings(server.ShellAccount), CancellationToken.None);
-        await pool.Return(shell, reusable: true);
+        await pool.ReturnAsync(shell, reusable: true);
 
         var withKey = await pool.RentAsync(server.Settings(server.ShellAccount, useKey: true), CancellationToken.None);
         var other = await pool.RentAsync(server.Settings(server.SftpAccount), CancellationToken.None);
@@ -48,7 +48,7 @@ public sealed class SshConnectionPoolTests(SshServer server)
         await Assert.ThrowsAsync<RemoteLoginException>(() => pool.RentAsync(wrongPassword, CancellationToken.None));
         foreach (var files in new[] { withKey, other })
         {
-            await pool.Return(files, reusable: false);
+            await pool.ReturnAsync(files, reusable: false);
         }
     }
 
@@ -60,14 +60,14 @@ public sealed class SshConnectionPoolTests(SshServer server)
         var local = await files.ForwardAsync("127.0.0.1", server.Port, CancellationToken.None);
         Assert.True(await ConnectsAsync(local));
 
-        await pool.Return(files, reusable: true);
+        await pool.ReturnAsync(files, reusable: true);
 
         Assert.False(await ConnectsAsync(local));
         var again = await pool.RentAsync(server.Settings(server.ShellAccount), CancellationToken.None);
         Assert.Same(files, again);
         var reopened = await again.ForwardAsync("127.0.0.1", server.Port, CancellationToken.None);
         Assert.True(await ConnectsAsync(reopened));
-        await pool.Return(again, reusable: false);
+        await pool.ReturnAsync(again, reusable: false);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class SshConnectionPoolTests(SshServer server)
         var failed = await pool.RentAsync(server.Settings(account), CancellationToken.None);
         var unpooled = await noIdle.RentAsync(server.Settings(account), CancellationToken.None);
 
-        await pool.Return(failed, reusable: false);
-        await noIdle.Return(unpooled, reusable: true);
+        await pool.ReturnAsync(failed, reusable: false);
+        await noIdle.ReturnAsync(unpooled, reusable: true);
 
         Assert.False(failed.IsSound);
         Assert.False(unpooled.IsSound);
@@ -88,7 +88,7 @@ public sealed class SshConnectionPoolTests(SshServer server)
         var next = await pool.RentAsync(server.Settings(account), CancellationToken.None);
         Assert.NotSame(failed, next);
         Assert.Equal(logins + 2, Logins(account)); // the SFTP connection and the command connection
-        await pool.Return(next, reusable: false);
+        await pool.ReturnAsync(next, reusable: false);
     }
 
     [Fact]
@@ -97,14 +97,14 @@ public sealed class SshConnectionPoolTests(SshServer server)
         var time = new FakeTimeProvider();
         await using var pool = new SshConnectionPool(Idle, time);
         var first = await pool.RentAsync(server.Settings(server.SftpAccount), CancellationToken.None);
-        await pool.Return(first, reusable: true);
+        await pool.ReturnAsync(first, reusable: true);
 
         time.Advance(Idle + TimeSpan.FromSeconds(1));
         var second = await pool.RentAsync(server.Settings(server.SftpAccount), CancellationToken.None);
 
         Assert.NotSame(first, second);
         Assert.False(first.IsSound);
-        await pool.Return(second, reusable: false);
+        await pool.ReturnAsync(second, reusable: false);
     }
 
     [Fact]
@@ -114,14 +114,14 @@ public sealed class SshConnectionPoolTests(SshServer server)
         await restarted.InitializeAsync();
         await using var pool = new SshConnectionPool(Idle, TimeProvider.System);
         var before = await pool.RentAsync(restarted.Settings(restarted.ShellAccount), CancellationToken.None);
-        await pool.Return(before, reusable: true);
+        await pool.ReturnAsync(before, reusable: true);
 
         await restarted.RestartAsync();
         var after = await pool.RentAsync(restarted.Settings(restarted.ShellAccount), CancellationToken.None);
 
         Assert.NotSame(before, after);
         Assert.Equal(EntryKind.Directory, after.Stat(restarted.ShellAccount.Home).Kind);
-        await pool.Return(after, reusable: false);
+        await pool.ReturnAsync(after, reusable: false);
         await restarted.DisposeAsync();
     }
 
@@ -135,12 +135,12 @@ public sealed class SshConnectionPoolTests(SshServer server)
 
         dropped.Stop();
         Assert.Throws<RemoteHostException>(() => files.Stat(dropped.SftpAccount.Home));
-        await pool.Return(files, reusable: true);
+        await pool.ReturnAsync(files, reusable: true);
 
         await dropped.RestartAsync();
         var next = await pool.RentAsync(dropped.Settings(dropped.SftpAccount), CancellationToken.None);
         Assert.NotSame(files, next);
-        await pool.Return(next, reusable: false);
+        await pool.ReturnAsync(next, reusable: false);
         await dropped.DisposeAsync();
     }
 

@@ -2,7 +2,7 @@ namespace Installatron.Core.Sites.Access.Sftp;
 
 /// <summary>
 /// Keeps a site's server connections open between the steps of an update: a connection given back in good order
-/// (<see cref="Return"/>) waits here, idle, for the next step of the same account with the same settings (the same
+/// (<see cref="ReturnAsync"/>) waits here, idle, for the next step of the same account with the same settings (the same
 /// server, pinned key, login and secrets: accounts never share one), for at most <c>idleTime</c>. Each connection
 /// serves one step at a time. A connection is proved alive with one SFTP round trip before it is reused, and dropped
 /// instead when it failed, lost its server or has waited too long; forwarded ports are closed when it comes back.
@@ -34,7 +34,7 @@ public sealed class SshConnectionPool(TimeSpan idleTime, TimeProvider time) : IA
     }
 
     /// <summary>Gives a connection back: kept for the next step when <paramref name="reusable"/> and still sound, closed otherwise.</summary>
-    public async ValueTask Return(SftpSiteFileSystem files, bool reusable)
+    public async ValueTask ReturnAsync(SftpSiteFileSystem files, bool reusable)
     {
         if (reusable && idleTime > TimeSpan.Zero && files.IsSound && files.CloseForwardedPorts() && Keep(files))
         {
@@ -117,8 +117,20 @@ public sealed class SshConnectionPool(TimeSpan idleTime, TimeProvider time) : IA
         {
             foreach (var (settings, stack) in _idle.ToList())
             {
-                var kept = stack.Reverse().Where(entry => time.GetElapsedTime(entry.ReturnedAt) < idleTime).ToList();
-                expired.AddRange(stack.Where(entry => time.GetElapsedTime(entry.ReturnedAt) >= idleTime).Select(entry => entry.Files));
+                // Bottom first, so that the stack rebuilt from what is kept has the same order.
+                var kept = new List<(SftpSiteFileSystem Files, long ReturnedAt)>();
+                foreach (var entry in stack.Reverse())
+                {
+                    if (time.GetElapsedTime(entry.ReturnedAt) < idleTime)
+                    {
+                        kept.Add(entry);
+                    }
+                    else
+                    {
+                        expired.Add(entry.Files);
+                    }
+                }
+
                 if (kept.Count == 0)
                 {
                     _idle.Remove(settings);

@@ -28,6 +28,7 @@ public static class DependencyInjection
         services.AddSingleton<UserStore>();
         services.AddSingleton<InstallStore>();
         services.AddSingleton<CatalogStore>();
+        services.AddSingleton<PackageCache>();
         services.AddSingleton<RecipeBook>();
         services.AddSingleton<TaskStore>();
         services.AddSingleton<LeaseStore>();

@@ -256,16 +256,10 @@ public sealed class CatalogSyncTests
 
     private static async Task<byte[]> PackageBytesAsync(CatalogStore catalog, string application, string version)
     {
-        var path = Path.Combine(TestIds.NewTempDirectory(), "package.zip");
-        try
-        {
-            await catalog.DownloadPackageAsync((await catalog.GetVersionAsync(application, version, CancellationToken.None))!, path, CancellationToken.None);
-            return await File.ReadAllBytesAsync(path);
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
-        }
+        await using var package = await catalog.OpenPackageAsync((await catalog.GetVersionAsync(application, version, CancellationToken.None))!, CancellationToken.None);
+        using var bytes = new MemoryStream();
+        await package.CopyToAsync(bytes);
+        return bytes.ToArray();
     }
 
     private static async Task<List<string>> BlobNamesAsync(ApiServer server)

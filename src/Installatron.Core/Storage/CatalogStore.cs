@@ -105,33 +105,7 @@ public sealed class CatalogStore(InstallatronTables tables, TimeProvider time)
         }
     }
 
-    /// <summary>Downloads a version's package to <paramref name="path"/> and checks its SHA-256; skips the download when a checked copy is there.</summary>
-    public async Task DownloadPackageAsync(CatalogVersion version, string path, CancellationToken cancellationToken)
-    {
-        if (File.Exists(path) && await Sha256Async(path, cancellationToken) == version.Package.Sha256)
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var partial = path + ".partial";
-        await tables.Packages.GetBlobClient(version.Package.Blob).DownloadToAsync(partial, cancellationToken);
-        var actual = await Sha256Async(partial, cancellationToken);
-        if (actual != version.Package.Sha256)
-        {
-            File.Delete(partial);
-            throw new InvalidDataException($"The package of {version.Application} {version.Version} is corrupt (SHA-256 {actual}, expected {version.Package.Sha256}).");
-        }
-
-        File.Move(partial, path, overwrite: true);
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
-    }
-
+    /// <summary>A version's package as stored (this machine's verified copy is <see cref="PackageCache"/>'s).</summary>
     public async Task<Stream> OpenPackageAsync(CatalogVersion version, CancellationToken cancellationToken) =>
         await tables.Packages.GetBlobClient(version.Package.Blob).OpenReadAsync(cancellationToken: cancellationToken);
 

@@ -28,7 +28,7 @@ public sealed class BlobStoreBackups(InstallatronTables tables, StoreBackups sto
     {
         var install = state.Install.Value;
         var store = await OpenAsync(site);
-        var package = await stores.InstalledPackageAsync(site, state.Installed, ct);
+        var package = await stores.InstalledPackageAsync(state.Installed, ct);
         var staging = Scratch(site, "backup");
         try
         {
@@ -51,7 +51,7 @@ public sealed class BlobStoreBackups(InstallatronTables tables, StoreBackups sto
         try
         {
             var document = await BlobStoreRestore.FetchAsync(store, backup.ArchivePath, local, ct);
-            var package = await stores.PackageForAsync(site, document, ct);
+            var package = await stores.PackageForAsync(document, ct);
             await restoreTables(dump => StoreRestore.ExtractAttachmentAsync(local, document, InstallDatabase.AttachmentName, dump, ct));
             return await StoreRestore.RestoreAsync(site.Files, local, document, package, root, excludes, ct);
         }

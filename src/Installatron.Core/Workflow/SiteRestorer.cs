@@ -28,7 +28,7 @@ public sealed class SiteRestorer(BackupStore backups, StoreBackups stores, BlobS
             if (backup.InStore)
             {
                 var store = stores.Open(site);
-                var package = await stores.PackageForAsync(site, backup.ArchivePath, ct);
+                var package = await stores.PackageForAsync(backup.ArchivePath, ct);
                 await RestoreTablesAsync(site, backup, Path.Join(site.WorkDirectory, "restore.tables.jsonl.gz"),
                     dump => StoreRestore.ExtractAttachmentAsync(store, backup.ArchivePath, InstallDatabase.AttachmentName, dump, ct), ct);
                 await SettledAsync(state, site, await StoreRestore.RestoreAsync(files, store, backup.ArchivePath, package, root, excludes, ct), ct);

@@ -38,7 +38,6 @@ public sealed class UpdateSite(UpdateState state, SiteConnection connection)
     /// <summary>A folder on this machine for the update's packages and dump (the staging folder itself for a local site).</summary>
     public string WorkDirectory => Step(() => Connection.WorkDirectory(state.Task.Value.Id));
 
-    public string PackagePath(CatalogVersion version) => Path.Combine(WorkDirectory, "packages", $"{version.Application}-{version.Version}.zip");
 
     /// <summary>The install's database as this process reaches it (through the SSH connection for a remote site); <c>null</c> when it has none.</summary>
     public async Task<DatabaseConnection?> DatabaseAsync(CancellationToken cancellationToken) =>

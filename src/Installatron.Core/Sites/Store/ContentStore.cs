@@ -17,7 +17,7 @@ public sealed partial class ContentStore
 {
     public const string StoreFolder = ".store";
     public const string DocumentSuffix = ".json";
-    public const int CompressionLevel = 3;
+    public const int CompressionLevel = 1;
 
     /// <summary>Files up to this size are read once into memory, hashed, and compressed only when the store lacks them.</summary>
     public const int SmallFile = 1 << 20;

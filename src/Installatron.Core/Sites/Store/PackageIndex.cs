@@ -5,13 +5,14 @@ namespace Installatron.Core.Sites.Store;
 
 /// <summary>
 /// The contents of a package zip by SHA-256 (each to the first entry holding it), read once per package and kept in the
-/// store (<c>.store/packages/&lt;zip sha256&gt;.json</c>): a backup references these contents instead of storing them.
+/// package cache (<see cref="PackageSource.IndexPath"/>) or else in the store (<c>.store/packages/&lt;zip sha256&gt;.json</c>): a
+/// backup references these contents instead of storing them.
 /// </summary>
 internal static class PackageIndex
 {
     public static async Task<IReadOnlyDictionary<string, string>> LoadAsync(ContentStore store, PackageSource package, CancellationToken cancellationToken)
     {
-        var cached = Path.Join(store.PackagesFolder, package.Reference.Sha256 + ".json");
+        var cached = package.IndexPath ?? Path.Join(store.PackagesFolder, package.Reference.Sha256 + ".json");
         if (File.Exists(cached))
         {
             try

@@ -78,7 +78,7 @@ public static class StoreBackup
         ISiteFileSystem files, string root, IReadOnlyList<string> excludes, ContentStore store, string documentPath, PackageSource? package,
         IReadOnlyDictionary<string, string>? fromPackage, StatCache? cache, IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
     {
-        using var writer = new Writer(store, fromPackage, cache);
+        await using var writer = new Writer(store, fromPackage, cache);
         var entries = new List<ManifestEntry>();
         foreach (var item in SiteTree.List(files, root, excludes, cancellationToken))
         {
@@ -97,6 +97,7 @@ public static class StoreBackup
             stored.Add(new ManifestAttachment(attachment.Name, length, sha256, attachment.Tables));
         }
 
+        await writer.CompleteAsync();
         var manifest = SiteManifest.Create(excludes, entries) with { Attachments = stored.Count == 0 ? null : stored };
         var used = writer.UsedFromPackage;
         var backup = new StoredBackup(StoredBackup.CurrentFormat, StoredBackup.Zstd, manifest)
@@ -131,18 +132,21 @@ public static class StoreBackup
         status?.ModifiedNs ?? (item.Modified == default ? null : (item.Modified - DateTimeOffset.UnixEpoch).Ticks * 100);
 
     /// <summary>Stores one backup's contents and counts what it added.</summary>
-    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package, StatCache? cache) : IDisposable
+    private sealed class Writer(ContentStore store, IReadOnlyDictionary<string, string>? package, StatCache? cache) : IAsyncDisposable
     {
-        // Made when the first new content is stored: a backup that finds everything known does not set up zstd at all.
-        private ZstdSharp.Compressor? _compressor;
+        // New small contents: compressed on the other cores while this one reads on.
+        private readonly ObjectWriters _writers = new(store);
 
         private readonly PackageReferences _package = new(package);
 
+        private long _largeObjects;
+        private long _largeBytes;
+
         public SortedDictionary<string, string> UsedFromPackage => _package.Used;
 
-        public long NewObjects { get; private set; }
+        public long NewObjects => _largeObjects + _writers.NewObjects;
 
-        public long NewBytes { get; private set; }
+        public long NewBytes => _largeBytes + _writers.NewBytes;
 
         public long FilesRead { get; private set; }
 
@@ -206,6 +210,7 @@ public static class StoreBackup
             if (length <= ContentStore.SmallFile)
             {
                 var buffer = ContentStore.Rent();
+                var handedOver = false;
                 try
                 {
                     var read = 0;
@@ -215,16 +220,20 @@ public static class StoreBackup
                     }
 
                     var sha256 = snapshot.Sha256();
-                    if (!FoundInPackage(sha256) && await store.PutAsync(buffer.AsMemory(0, read), sha256, Compressor, cancellationToken))
+                    if (!FoundInPackage(sha256) && !store.Reuse(sha256))
                     {
-                        Count(sha256);
+                        handedOver = true;
+                        await _writers.PutAsync(buffer, read, sha256, cancellationToken);
                     }
 
                     return (sha256, length);
                 }
                 finally
                 {
-                    ContentStore.Return(buffer);
+                    if (!handedOver)
+                    {
+                        ContentStore.Return(buffer);
+                    }
                 }
             }
 
@@ -245,7 +254,8 @@ public static class StoreBackup
             var (stored, storedLength, written) = await store.PutAsync(again, cancellationToken);
             if (written)
             {
-                Count(stored);
+                _largeObjects++;
+                _largeBytes += new FileInfo(store.ObjectPath(stored)).Length;
             }
 
             return (stored, storedLength);
@@ -253,14 +263,9 @@ public static class StoreBackup
 
         private bool FoundInPackage(string sha256) => _package.Holds(sha256);
 
-        private ZstdSharp.Compressor Compressor() => _compressor ??= new(ContentStore.CompressionLevel);
+        /// <summary>Waits for the new contents handed over to be in the store.</summary>
+        public Task CompleteAsync() => _writers.CompleteAsync();
 
-        public void Dispose() => _compressor?.Dispose();
-
-        private void Count(string sha256)
-        {
-            NewObjects++;
-            NewBytes += new FileInfo(store.ObjectPath(sha256)).Length;
-        }
+        public ValueTask DisposeAsync() => _writers.DisposeAsync();
     }
 }

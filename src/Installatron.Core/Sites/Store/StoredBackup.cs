@@ -7,7 +7,11 @@ namespace Installatron.Core.Sites.Store;
 public sealed record PackageReference(string Application, string Version, string Sha256);
 
 /// <summary>A package on this machine, with what the catalog says it is.</summary>
-public sealed record PackageSource(string ZipPath, PackageReference Reference);
+public sealed record PackageSource(string ZipPath, PackageReference Reference)
+{
+    /// <summary>Where its content index is kept (the machine's package cache); null: in the backup store's own folder.</summary>
+    public string? IndexPath { get; init; }
+}
 
 /// <summary>
 /// One backup in a <see cref="ContentStore"/>: the site's manifest (the same entries and attachments as an archive's,

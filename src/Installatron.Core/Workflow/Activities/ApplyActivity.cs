@@ -15,7 +15,7 @@ public sealed record ApplyOutcome(IReadOnlyList<AppliedComponent> Applied);
 /// their newest packages. Idempotent: applying the same packages again gives the same tree.
 /// </summary>
 [DurableTask(TaskNames.Apply)]
-public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, PackageApplier applier, UpdateFaults faults, ILogger<ApplyActivity> logger)
+public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, PackageCache packages, PackageApplier applier, UpdateFaults faults, ILogger<ApplyActivity> logger)
     : UpdateActivity<ApplyOutcome>(work, logger)
 {
     protected override UpdateStep Step => UpdateSteps.Apply;
@@ -31,14 +31,8 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
             var applied = new List<AppliedComponent>();
             if (state.Target is { } target)
             {
-                var newPackage = site.PackagePath(target);
-                await catalog.DownloadPackageAsync(target, newPackage, ct);
-                string? oldPackage = null;
-                if (state.Installed is { } installed)
-                {
-                    oldPackage = site.PackagePath(installed);
-                    await catalog.DownloadPackageAsync(installed, oldPackage, ct);
-                }
+                var newPackage = await packages.PathAsync(target, ct);
+                var oldPackage = state.Installed is { } installed ? await packages.PathAsync(installed, ct) : null;
 
                 var result = await applier.ApplyAsync(site.Files, new ApplyRequest(root, newPackage, oldPackage, state.FilesFor(target),
                     Path.Combine(site.StagingDirectory, "core"), state.Installed?.Package.Root), ct);
@@ -95,8 +89,7 @@ public sealed class ApplyActivity(UpdateWork work, CatalogStore catalog, Package
             return null;
         }
 
-        var package = site.PackagePath(newest);
-        await catalog.DownloadPackageAsync(newest, package, ct);
+        var package = await packages.PathAsync(newest, ct);
         await applier.ApplyComponentAsync(site.Files, root, directory, package,
             Path.Combine(site.StagingDirectory, "components", application), ct);
         return newest.Version;

@@ -84,7 +84,7 @@ public sealed class BackupActivity(
     {
         var install = state.Install.Value;
         var store = stores.Open(site);
-        var package = await stores.InstalledPackageAsync(site, state.Installed, CancellationToken.None);
+        var package = await stores.InstalledPackageAsync(state.Installed, CancellationToken.None);
         var result = await StoreBackup.CreateAsync(site.Files, root, install.ExcludeFiles, store, store.DocumentPath(install.Id, taskId), package,
             attachments, CancellationToken.None);
         return Record(state, taskId, result, BackupRecord.StoreFormat);

@@ -12,7 +12,7 @@ namespace Installatron.Core.Workflow.Activities;
 /// installed from its own files (<see cref="ReportedVersions"/>).
 /// </summary>
 [DurableTask(TaskNames.Verify)]
-public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity, CatalogStore catalog, ILogger<VerifyActivity> logger)
+public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreIntegrityCheck integrity, PackageCache packages, ILogger<VerifyActivity> logger)
     : UpdateActivity<bool>(work, logger)
 {
     protected override UpdateStep Step => UpdateSteps.Verify;
@@ -24,9 +24,8 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
         if (state.Target is { } target)
         {
             var root = site.Root;
-            // Apply left the package here; a step run on another machine (or after a restart) fetches it again.
-            var package = site.PackagePath(target);
-            await catalog.DownloadPackageAsync(target, package, ct);
+            // Apply left the package in this machine's cache; a step run on another machine fetches it again.
+            var package = await packages.PathAsync(target, ct);
             var differences = await SiteVerifier.VerifyAgainstPackageAsync(site.Files, root, package, state.FilesFor(target), ct);
             if (differences.Count > 0)
             {

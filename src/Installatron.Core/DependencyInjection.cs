@@ -72,6 +72,7 @@ public static class DependencyInjection
         services.AddCatalogSync();
         services.TryAddSingleton<UpdateFaults>();
         services.AddTransient<PreflightActivity>();
+        services.AddTransient<HealthBaselineActivity>();
         services.AddTransient<BackupActivity>();
         services.AddTransient<ApplyActivity>();
         services.AddTransient<VerifyActivity>();
@@ -127,6 +128,7 @@ public static class DependencyInjection
     public static DurableTaskRegistry AddInstallatronWorkflow(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<UpdateInstallOrchestrator>()
         .AddActivity<PreflightActivity>()
+        .AddActivity<HealthBaselineActivity>()
         .AddActivity<BackupActivity>()
         .AddActivity<ApplyActivity>()
         .AddActivity<VerifyActivity>()

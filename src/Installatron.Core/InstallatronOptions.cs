@@ -86,7 +86,7 @@ public sealed class InstallatronOptions
     /// <summary>Hours a content of the backup store nothing names is kept before a collection removes it.</summary>
     public int BackupGraceHours { get; set; } = 24;
 
-    /// <summary>The folder of this machine's verified copies of the catalog's packages (<see cref="Storage.PackageCache"/>); empty: one in the temp folder.</summary>
+    /// <summary>The folder of this machine's verified copies of the catalog's packages (<see cref="Workflow.PackageCache"/>); empty: one in the temp folder.</summary>
     public string PackageCache { get; set; } = "";
 }
 

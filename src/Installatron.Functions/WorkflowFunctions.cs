@@ -21,6 +21,10 @@ public sealed class WorkflowFunctions
     public Task<PreflightResult> Preflight([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<PreflightActivity, UpdateInput, PreflightResult>(context, TaskNames.Preflight, input);
 
+    [Function(TaskNames.HealthBaseline)]
+    public Task<string> HealthBaseline([ActivityTrigger] UpdateInput input, FunctionContext context) =>
+        Run<HealthBaselineActivity, UpdateInput, string>(context, TaskNames.HealthBaseline, input);
+
     [Function(TaskNames.Backup)]
     public Task<string> Backup([ActivityTrigger] UpdateInput input, FunctionContext context) =>
         Run<BackupActivity, UpdateInput, string>(context, TaskNames.Backup, input);

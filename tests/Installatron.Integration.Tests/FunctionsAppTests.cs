@@ -46,7 +46,7 @@ public sealed class FunctionsAppTests
             f => f.GetProperty("name").GetString()!,
             f => f.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()).First());
         Assert.Equal("orchestrationTrigger", triggers[TaskNames.UpdateInstall]);
-        foreach (var activity in new[] { TaskNames.Preflight, TaskNames.Backup, TaskNames.Apply, TaskNames.Verify, TaskNames.HealthCheck, TaskNames.Revert, TaskNames.Finalize })
+        foreach (var activity in new[] { TaskNames.Preflight, TaskNames.HealthBaseline, TaskNames.Backup, TaskNames.Apply, TaskNames.Verify, TaskNames.HealthCheck, TaskNames.Revert, TaskNames.Finalize })
         {
             Assert.Equal("activityTrigger", triggers[activity]);
         }

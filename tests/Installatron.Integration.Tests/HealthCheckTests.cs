@@ -5,6 +5,7 @@ using Installatron.Core.Domain;
 using Installatron.Core.Workflow;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Installatron.Integration.Tests;
@@ -24,6 +25,52 @@ public sealed class HealthCheckTests
         var task = Assert.Single(((Core.Api.Handlers.TaskPage)(await harness.ListTasksAsync()).Data!).Tasks);
         Assert.Equal(HealthStates.Healthy, task.HealthBefore);
         Assert.Equal(HealthStates.Healthy, task.HealthAfter);
+    }
+
+    [Fact]
+    public async Task Update_BaselineTakenWhileTheBackupRuns_ItsOwnStepNeverTheTasksStep()
+    {
+        await using var harness = await WorkflowHarness.StartAsync();
+        await using var php = await ServeAsync(harness);
+        harness.Faults.Gate = new TaskCompletionSource();
+        harness.Faults.GateAt = UpdateFaults.BeforeBackup;
+
+        var envelope = await harness.UpdateAsync("""{"background": true}""");
+        var taskId = ((UpdateTask)envelope.Data!).Id;
+
+        // The backup is held at its start: the baseline still arrives, and the task's step stays the backup's.
+        var held = await WaitUntilAsync(harness, taskId, t => t.HealthBefore is not null);
+        Assert.Equal(HealthStates.Healthy, held.HealthBefore);
+        Assert.Equal(TaskSteps.Backup, held.Step);
+        Assert.DoesNotContain(held.Steps, s => s.Step == TaskSteps.Backup);
+        harness.Faults.Gate.SetResult();
+
+        var task = await harness.WaitForTaskAsync(taskId);
+        Assert.Equal(TaskStatuses.Complete, task.Status);
+        Assert.Equal(
+            [TaskSteps.Preflight, TaskSteps.HealthBefore, TaskSteps.Backup, TaskSteps.Apply, TaskSteps.Verify, TaskSteps.Health, TaskSteps.Finalize],
+            task.Steps.Select(s => s.Step));
+        Assert.All(task.Steps, s => Assert.Equal("ok", s.Outcome));
+        Assert.Equal(HealthStates.Healthy, task.HealthAfter);
+    }
+
+    [Fact]
+    public async Task Update_StartedByAnOlderVersion_PreflightTakesTheBaselineAsItsHistorySays()
+    {
+        await using var harness = await WorkflowHarness.StartAsync();
+        await using var php = await ServeAsync(harness);
+        var update = await harness.Services.GetRequiredService<UpdateValidator>().ValidateAsync(DemoData.InstallId, new UpdateRequest(), CancellationToken.None);
+        var prepared = await harness.Services.GetRequiredService<UpdateStarter>().PrepareAsync(update, null, CancellationToken.None);
+
+        // An input as versions before the shape was added wrote it (no Shape: 0).
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.UpdateInstall, prepared.Input with { Shape = 0 },
+            new StartOrchestrationOptions { InstanceId = prepared.TaskId });
+
+        var task = await harness.WaitForTaskAsync(prepared.TaskId);
+        Assert.Equal(TaskStatuses.Complete, task.Status);
+        Assert.Equal(HealthStates.Healthy, task.HealthBefore);
+        Assert.Equal(HealthStates.Healthy, task.HealthAfter);
+        Assert.Equal([TaskSteps.Preflight, TaskSteps.Backup, TaskSteps.Apply, TaskSteps.Verify, TaskSteps.Health, TaskSteps.Finalize], task.Steps.Select(s => s.Step));
     }
 
     [Fact]
@@ -59,6 +106,19 @@ public sealed class HealthCheckTests
         Assert.True(envelope.Result, envelope.Message);
         var task = Assert.Single(((Core.Api.Handlers.TaskPage)(await harness.ListTasksAsync()).Data!).Tasks);
         Assert.Equal(HealthStates.Unreachable, task.HealthBefore);
+    }
+
+    private static async Task<UpdateTask> WaitUntilAsync(WorkflowHarness harness, string taskId, Func<UpdateTask, bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            if ((await harness.GetTaskAsync(taskId)).Data is UpdateTask task && condition(task))
+            {
+                return task;
+            }
+        }
+
+        throw new TimeoutException($"Task {taskId} did not reach the expected state in 60 s.");
     }
 
     /// <summary>Serves the demo site with PHP and points the install's URL (and the account's vhosts) at it.</summary>

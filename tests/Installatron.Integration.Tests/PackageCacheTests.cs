@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Installatron.Core;
 using Installatron.Core.Domain;
 using Installatron.Core.Storage;
+using Installatron.Core.Workflow;
 using Installatron.Integration.Tests.Infrastructure;
 using Installatron.Server.Demo;
 using Microsoft.Extensions.DependencyInjection;

@@ -126,6 +126,7 @@ public static class TaskSteps
 {
     public const string Queued = "queued";
     public const string Preflight = "preflight";
+    public const string HealthBefore = "health_before";
     public const string Backup = "backup";
     public const string Apply = "apply";
     public const string Verify = "verify";

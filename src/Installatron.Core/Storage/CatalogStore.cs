@@ -105,7 +105,7 @@ public sealed class CatalogStore(InstallatronTables tables, TimeProvider time)
         }
     }
 
-    /// <summary>A version's package as stored (this machine's verified copy is <see cref="PackageCache"/>'s).</summary>
+    /// <summary>A version's package as stored (this machine's verified copy is <see cref="Workflow.PackageCache"/>'s).</summary>
     public async Task<Stream> OpenPackageAsync(CatalogVersion version, CancellationToken cancellationToken) =>
         await tables.Packages.GetBlobClient(version.Package.Blob).OpenReadAsync(cancellationToken: cancellationToken);
 

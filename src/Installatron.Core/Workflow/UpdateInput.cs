@@ -18,8 +18,20 @@ public sealed record UpdateInput(
 {
     UpdateInput IUpdateStepInput.Update => this;
 
-    /// <summary>The health the preflight found, which the health check after the update is judged against.</summary>
+    /// <summary>The health the site had before the update, which the health check after it is judged against.</summary>
     public string? HealthBefore { get; init; }
+
+    /// <summary>
+    /// How the orchestration runs this update, fixed when it starts so that a history replays the way it was written:
+    /// 0 (inputs of older versions) = preflight takes the health baseline; <see cref="BaselineAlongsideBackup"/> = the
+    /// baseline is a step of its own (<see cref="TaskNames.HealthBaseline"/>), run while the backup is taken.
+    /// </summary>
+    public int Shape { get; init; }
+
+    public const int BaselineAlongsideBackup = 1;
+
+    /// <summary>The shape new updates start with.</summary>
+    public const int CurrentShape = BaselineAlongsideBackup;
 }
 
 /// <summary>The input of a step of the update: the update's own input, with whatever else the step takes.</summary>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Installatron.Core.Workflow;
 
 /// <summary>
-/// One update: preflight → backup → apply → verify → health check, then finalize; on a failure after the backup,
-/// revert when asked. Steps return their results here (<see cref="PreflightResult"/> carries the health the later
+/// One update: preflight → backup (with the health baseline taken meanwhile) → apply → verify → health check, then
+/// finalize; on a failure after the backup, revert when asked. Steps return their results here (<see cref="PreflightResult"/> carries the health the later
 /// check is judged against); a step's verdict arrives as its errcode in the failure's properties (<see cref="StepFailure"/>). Deterministic: no I/O, no clock, no randomness here; every effect is an activity, and every activity is
 /// idempotent, so a replay after a crash re-runs at most the step that was interrupted.
 /// </summary>
@@ -36,6 +36,10 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
             return await FailedAsync(context, log, input, StepFailure.Of(failure, ErrorCodes.FailedUpdate), siteChanged: false);
         }
 
+        // Shape 0 (histories of older versions): preflight took the baseline. Now it is taken while the backup runs.
+        var baseline = input.Shape >= UpdateInput.BaselineAlongsideBackup
+            ? context.CallActivityAsync<string>(TaskNames.HealthBaseline, input, Retry)
+            : null;
         if (input.Backup)
         {
             try
@@ -45,7 +49,21 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
             catch (TaskFailedException failure)
             {
                 // No verified backup, no update: nothing of the site was touched yet.
+                await SettledAsync(baseline);
                 return await FailedAsync(context, log, input, StepFailure.Of(failure, ErrorCodes.FailedBackup), siteChanged: false);
+            }
+        }
+
+        var healthBefore = preflight.HealthBefore;
+        if (baseline is not null)
+        {
+            try
+            {
+                healthBefore = await baseline;
+            }
+            catch (TaskFailedException failure)
+            {
+                return await FailedAsync(context, log, input, StepFailure.Of(failure, ErrorCodes.FailedUpdate), siteChanged: false);
             }
         }
 
@@ -54,7 +72,7 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
             // Outputs the orchestrator does not need are not read: histories written by an older version still replay.
             await context.CallActivityAsync(TaskNames.Apply, input, Retry);
             await context.CallActivityAsync(TaskNames.Verify, input, Retry);
-            await context.CallActivityAsync(TaskNames.HealthCheck, input with { HealthBefore = preflight.HealthBefore }, Retry);
+            await context.CallActivityAsync(TaskNames.HealthCheck, input with { HealthBefore = healthBefore }, Retry);
         }
         catch (TaskFailedException failure)
         {
@@ -93,6 +111,19 @@ public sealed partial class UpdateInstallOrchestrator : TaskOrchestrator<UpdateI
 
         LogOutcome(log, input.TaskId, TaskStatuses.Complete, null);
         return await FinalizeAsync(context, input, new UpdateOutcome(TaskStatuses.Complete, null, UpdateOutcome.CompleteMessage), siteChanged: true);
+    }
+
+    /// <summary>Waits for a step the outcome no longer depends on, so that it has ended (and written the task) before finalize.</summary>
+    private static async Task SettledAsync(Task? step)
+    {
+        try
+        {
+            await (step ?? Task.CompletedTask);
+        }
+        catch (TaskFailedException)
+        {
+            // The update fails for another reason.
+        }
     }
 
     private static Task<UpdateOutcome> FailedAsync(TaskOrchestrationContext context, ILogger log, UpdateInput input, StepFailure failure, bool siteChanged)

@@ -74,7 +74,7 @@ public sealed class UpdateStarter(
         var request = update.Request;
         var backup = BackupAsked(update);
         var taskId = Ids.NewInstallId();
-        var input = new UpdateInput(taskId, install.Id, backup, RevertOnFailure: backup);
+        var input = new UpdateInput(taskId, install.Id, backup, RevertOnFailure: backup) { Shape = UpdateInput.CurrentShape };
         if (await TaskClaim.ClaimAsync(tasks, leases, install.Id, idempotencyKey, taskId, cancellationToken) is { } earlier)
         {
             return new PreparedUpdate(earlier, input with { TaskId = earlier }, Repeated: true);

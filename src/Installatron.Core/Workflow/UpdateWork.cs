@@ -29,7 +29,7 @@ public sealed class UpdateWork(TaskStore tasks, InstallStore installs, UserStore
         var task = await tasks.ChangeAsync(input.TaskId, t => t.IsFinished || step == UpdateSteps.Finalize ? t : t with
         {
             Status = TaskStatuses.Running,
-            Step = step.Name,
+            Step = step.Alongside ? t.Step : step.Name,
             Progress = Math.Max(t.Progress, step.Progress),
             TimeStarted = t.TimeStarted == 0 ? now : t.TimeStarted,
             TimeUpdated = now,

@@ -138,7 +138,7 @@ public sealed partial class StartMembersActivity(
             if (task is not null)
             {
                 return task is { TimeStarted: 0, IsFinished: false, Status: TaskStatuses.Queued } && task.Rollout == rollout.Id
-                    ? Started(check, task.Id, new UpdateInput(task.Id, task.InstallId, task.Backup, task.RevertOnFailure))
+                    ? Started(check, task.Id, new UpdateInput(task.Id, task.InstallId, task.Backup, task.RevertOnFailure) { Shape = UpdateInput.CurrentShape })
                     : Skipped(check, ErrorCodes.UpdateInProgress, $"This attempt already ran as task {prepared.TaskId}.");
             }
 

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Installatron.Core.Domain;
 using Installatron.Core.Sites.Store;
+using Installatron.Core.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Installatron.Core.Storage;
+namespace Installatron.Core.Workflow;
 
 /// <summary>
 /// The catalog's packages on this machine: one verified copy of each (named by its SHA-256, so two versions or two

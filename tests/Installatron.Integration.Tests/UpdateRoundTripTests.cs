@@ -7,10 +7,13 @@ namespace Installatron.Integration.Tests;
 public sealed class UpdateRoundTripTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// A synchronous update with a backup, the request included (everything after the harness's demo data): 53 measured
-    /// (59 before each step's end stopped reading the task row its beginning had just written).
+    /// A synchronous update with a backup, the request included (everything after the harness's demo data): 58 measured
+    /// (59 before each step's end stopped reading the task row its beginning had just written; 53 before the health
+    /// baseline became a step of its own run while the backup is taken: its install read and task write, 3, and the
+    /// backup's end finding the task changed meanwhile, 2 — for the 0.3–0.5 s of requests to the site it takes off the
+    /// update's time).
     /// </summary>
-    public const int MaxRoundTripsPerUpdate = 53;
+    public const int MaxRoundTripsPerUpdate = 58;
 
     [Fact]
     public async Task Update_WithBackup_TableRoundTripsWithinTheBudget()

@@ -19,12 +19,16 @@ namespace Installatron.Bench.Live;
 /// bench/live.sh: a full update of the live WordPress 6.1.9 site (Debian's package, <c>php -S</c>, a real MariaDB, as
 /// LiveWordPressTests run it) to the catalog's "6.1.10" with <c>revert=true</c> through the standalone server, side by
 /// side with the same work by hand, on the same site put back before each run; the sides interleaved round by round.
+/// Each round also restores the backup its second update took through <c>POST /installs/{id}/restore</c> (the site back
+/// to the saved one, checked byte for byte, tables too) against <c>tar xzf</c> of a full archive of the site.
 /// </summary>
 public static class LiveBench
 {
     public const string ByHand = "by hand";
     public const string FirstBackup = "product, empty store";
     public const string EarlierBackup = "product, earlier backup in store";
+    public const string TarExtract = "tar xzf (by hand: a full archive into an empty folder)";
+    public const string Restore = "product, restore of the backup the update took";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -90,12 +94,15 @@ public static class LiveBench
                 {
                     await site.RestoreAsync(installs, backups, install, emptyStore: side == FirstBackup);
                     var run = side == ByHand ? await sides.ByHandAsync(round) : await sides.ProductAsync(side, round);
-                    Console.Error.WriteLine($"round {round}: {side}: {run.Seconds:N2} s ({string.Join(", ", run.Parts.Select(p => $"{p.Part} {p.Seconds:N2}"))})");
-                    if (round > 0)
+                    Record(runs, run);
+                    if (side == EarlierBackup)
                     {
-                        runs.Add(run);
+                        // The update just made undone on request: the site at 6.1.10 back to the saved 6.1.9.
+                        Record(runs, await sides.RestoreAsync(round, run.TaskId!));
                     }
                 }
+
+                Record(runs, await sides.TarExtractAsync(round, site.Archive));
 
                 loads.Add(Load());
             }
@@ -133,6 +140,15 @@ public static class LiveBench
         return envelope.GetProperty("result").GetBoolean()
             ? envelope.GetProperty("data").GetProperty("id").GetString()!
             : throw new InvalidOperationException("The live site was not imported: " + body);
+    }
+
+    private static void Record(List<LiveRun> runs, LiveRun run)
+    {
+        Console.Error.WriteLine($"round {run.Round}: {run.Side}: {run.Seconds:N2} s ({string.Join(", ", run.Parts.Select(p => $"{p.Part} {p.Seconds:N2}"))})");
+        if (run.Round > 0)
+        {
+            runs.Add(run);
+        }
     }
 
     private static string Load() => File.ReadAllText("/proc/loadavg").Trim();

@@ -27,11 +27,35 @@ public sealed class LiveSite(LiveWordPress wordpress, string work)
     public string DatabaseArguments =>
         $"-h {wordpress.Database.Host} -P {wordpress.Database.Port} -u {wordpress.Database.User} {wordpress.Database.Name}";
 
+    /// <summary>A full archive of the site as saved (<c>tar czf</c>), for the <c>tar xzf</c> side.</summary>
+    public string Archive => Path.Combine(work, "full.tar.gz");
+
+    /// <summary><see cref="TreeHash"/> of the site as saved.</summary>
+    public string SavedTreeHash { get; private set; } = "";
+
+    private string TablesDump => Path.Combine(work, "tables.sql");
+
     public async Task SaveAsync()
     {
         await RunAsync("cp", "-a", wordpress.SitePath, Snapshot);
         await ShellAsync($"mariadb-dump --single-transaction {DatabaseArguments} > '{Baseline}'");
+        await ShellAsync($"{ComparableDump} > '{TablesDump}'");
+        await RunAsync("tar", "czf", Archive, "-C", wordpress.Root, "public_html");
+        SavedTreeHash = SiteFiles.Hash(Snapshot);
     }
+
+    /// <summary>Every path, mode and content of the site (the integration tests' byte-identity check).</summary>
+    public string TreeHash() => SiteFiles.Hash(wordpress.SitePath);
+
+    /// <summary>The tables hold what they held when saved (a dump without its date, compared byte for byte).</summary>
+    public async Task<bool> TablesAsSavedAsync()
+    {
+        var now = Path.Combine(work, "tables-now.sql");
+        await ShellAsync($"{ComparableDump} > '{now}'");
+        return (await File.ReadAllBytesAsync(now)).AsSpan().SequenceEqual(await File.ReadAllBytesAsync(TablesDump));
+    }
+
+    private string ComparableDump => $"mariadb-dump --single-transaction --skip-dump-date --skip-comments {DatabaseArguments}";
 
     /// <summary>The site's files and tables as saved, its install row as <paramref name="install"/>; with <paramref name="emptyStore"/> no backup of the account left.</summary>
     public async Task RestoreAsync(InstallStore installs, BackupStore backups, Core.Domain.Install install, bool emptyStore)

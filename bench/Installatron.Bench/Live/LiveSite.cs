@@ -52,7 +52,8 @@ public sealed class LiveSite(LiveWordPress wordpress, string work)
     {
         var now = Path.Combine(work, "tables-now.sql");
         await ShellAsync($"{ComparableDump} > '{now}'");
-        return (await File.ReadAllBytesAsync(now)).AsSpan().SequenceEqual(await File.ReadAllBytesAsync(TablesDump));
+        var (saved, current) = (await File.ReadAllBytesAsync(TablesDump), await File.ReadAllBytesAsync(now));
+        return saved.AsSpan().SequenceEqual(current);
     }
 
     private string ComparableDump => $"mariadb-dump --single-transaction --skip-dump-date --skip-comments {DatabaseArguments}";

@@ -76,9 +76,14 @@ public static class SiteVerifier
         VerifyAgainstPackageAsync(LocalSiteFileSystem.Instance, siteRoot, packageZip, recipe, cancellationToken);
 
     /// <inheritdoc cref="VerifyAgainstPackageAsync(string, string, SiteRecipe, CancellationToken)"/>
-    /// <remarks>The site is on <paramref name="files"/>; the package is a local file.</remarks>
+    /// <remarks>
+    /// The site is on <paramref name="files"/>; the package is a local file. <paramref name="packageDigest"/>: the SHA-256
+    /// of the package's file entries by their names in the zip, computed when the package was checked (the package
+    /// cache's); an entry it lacks is hashed from the zip.
+    /// </remarks>
     public static async Task<IReadOnlyList<SiteDifference>> VerifyAgainstPackageAsync(
-        ISiteFileSystem files, string siteRoot, string packageZip, SiteRecipe recipe, CancellationToken cancellationToken)
+        ISiteFileSystem files, string siteRoot, string packageZip, SiteRecipe recipe, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? packageDigest = null)
     {
         var root = Path.GetFullPath(siteRoot);
         var rules = RecipeRules.Of(recipe);
@@ -124,8 +129,7 @@ public static class SiteVerifier
                 var same = info.Size == entry.Length;
                 if (same && entry.Length > 0)
                 {
-                    await using var content = await package.OpenAsync(entry, cancellationToken);
-                    same = await SiteFiles.Sha256Async(content, cancellationToken) == await hashes.Sha256Async(entry.Path, full, cancellationToken);
+                    same = await ExpectedSha256Async(package, entry, packageDigest, cancellationToken) == await hashes.Sha256Async(entry.Path, full, cancellationToken);
                 }
 
                 if (!same)
@@ -171,6 +175,18 @@ public static class SiteVerifier
                     : new SiteDifference(path, SiteDifferenceKind.ModeChanged,
                         $"mode {FileModes.Octal(present.Mode)}, the backup has {FileModes.Octal(expected.Mode)}");
         }
+    }
+
+    private static async Task<string> ExpectedSha256Async(
+        SitePackage package, PackageEntry entry, IReadOnlyDictionary<string, string>? digest, CancellationToken cancellationToken)
+    {
+        if (digest is not null && entry.Zip is { } zip && digest.TryGetValue(zip.FullName, out var known))
+        {
+            return known;
+        }
+
+        await using var content = await package.OpenAsync(entry, cancellationToken);
+        return await SiteFiles.Sha256Async(content, cancellationToken);
     }
 
     private static string TypeName(EntryKind kind) => kind switch

@@ -9,8 +9,9 @@ namespace Installatron.Core.Workflow;
 
 /// <summary>
 /// The catalog's packages on this machine: one verified copy of each (named by its SHA-256, so two versions or two
-/// catalogs can never mix them up) shared by every update, backup and restore here, with its content index beside it
-/// (<see cref="PackageIndex"/>). A thousand sites of one version download and index it once, not once per update.
+/// catalogs can never mix them up) shared by every update, backup and restore here, with its content index and the
+/// SHA-256 of each of its files beside it (<see cref="PackageIndex"/>). A thousand sites of one version download, index
+/// and digest it once, not once per update.
 /// The folder (<c>Installatron__PackageCache</c>) is this process's own: created 0700, refused when others may write it.
 /// A copy is hashed once per process before it is first used; one unused for <see cref="UnusedFor"/> is removed when
 /// another is downloaded.
@@ -67,7 +68,12 @@ public sealed class PackageCache(CatalogStore catalog, InstallatronTables tables
         new(await PathAsync(version, cancellationToken), new PackageReference(version.Application, version.Version, version.Package.Sha256))
         {
             IndexPath = Path.Join(Folder, version.Package.Sha256 + ".index.json"),
+            DigestPath = Path.Join(Folder, version.Package.Sha256 + ".digest.json"),
         };
+
+    /// <summary>The SHA-256 of each file of <paramref name="version"/>'s package by its name in the zip, computed once per package here.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DigestAsync(CatalogVersion version, CancellationToken cancellationToken) =>
+        await PackageIndex.DigestAsync(await SourceAsync(version, cancellationToken), cancellationToken);
 
     /// <summary>The exact package a stored backup names, when the catalog still has it (else null: the restore refuses, naming it).</summary>
     public async Task<string?> PathAsync(PackageReference reference, CancellationToken cancellationToken) =>
@@ -131,6 +137,7 @@ public sealed class PackageCache(CatalogStore catalog, InstallatronTables tables
                 _verified.TryRemove(zip.FullName, out _);
                 zip.Delete();
                 File.Delete(Path.ChangeExtension(zip.FullName, ".index.json"));
+                File.Delete(Path.ChangeExtension(zip.FullName, ".digest.json"));
             }
         }
     }

@@ -11,6 +11,9 @@ public sealed record PackageSource(string ZipPath, PackageReference Reference)
 {
     /// <summary>Where its content index is kept (the machine's package cache); null: in the backup store's own folder.</summary>
     public string? IndexPath { get; init; }
+
+    /// <summary>Where the SHA-256 of each of its entries is kept (the machine's package cache; <see cref="PackageIndex.DigestAsync"/>).</summary>
+    public string? DigestPath { get; init; }
 }
 
 /// <summary>

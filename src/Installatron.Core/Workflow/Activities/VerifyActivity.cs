@@ -26,7 +26,8 @@ public sealed class VerifyActivity(UpdateWork work, UpdateFaults faults, CoreInt
             var root = site.Root;
             // Apply left the package in this machine's cache; a step run on another machine fetches it again.
             var package = await packages.PathAsync(target, ct);
-            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site.Files, root, package, state.FilesFor(target), ct);
+            var differences = await SiteVerifier.VerifyAgainstPackageAsync(site.Files, root, package, state.FilesFor(target), ct,
+                await packages.DigestAsync(target, ct));
             if (differences.Count > 0)
             {
                 throw new UpdateStepException(ErrorCodes.FailedVerify,

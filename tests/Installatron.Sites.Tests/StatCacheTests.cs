@@ -30,6 +30,27 @@ public sealed class StatCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_NothingChanged_CacheLeftAsItWas_ARemovedFileRewritesIt()
+    {
+        await PastTimestampGranularityAsync();
+        await BackupAsync("task1");
+        var written = new FileInfo(CachePath).LastWriteTimeUtc;
+        var bytes = File.ReadAllBytes(CachePath);
+
+        await BackupAsync("task2");
+
+        Assert.Equal(written, new FileInfo(CachePath).LastWriteTimeUtc);
+        Assert.Equal(bytes, File.ReadAllBytes(CachePath));
+        Assert.Equal(["stat-cache"], Directory.GetFiles(Path.GetDirectoryName(CachePath)!, "stat-cache*").Select(Path.GetFileName)); // no partial left
+
+        // One file fewer: the cache must not keep naming it.
+        File.Delete(Path.Join(Site, "license.txt"));
+        await BackupAsync("task3");
+        Assert.NotEqual(written, new FileInfo(CachePath).LastWriteTimeUtc);
+        Assert.Equal(0, (await BackupAsync("task4")).FilesRead);
+    }
+
+    [Fact]
     public async Task CreateAsync_FileRewrittenSameSizeAndMtime_ReadAgain()
     {
         var config = Path.Join(Site, "wp-config.php");

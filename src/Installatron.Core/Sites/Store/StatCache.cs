@@ -103,12 +103,21 @@ internal sealed class StatCache
         }
     }
 
-    /// <summary>Replaces the cache with what this backup recorded (call once its document is published).</summary>
+    /// <summary>
+    /// Replaces the cache with what this backup recorded (call once its document is published); when that is exactly
+    /// what the cache read held (an unchanged site backed up again), the file is left as it is.
+    /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         if (_partial.Length == 0)
         {
             throw new InvalidOperationException("A stat cache opened for a restore is not saved.");
+        }
+
+        if (_next.Count == _previous.Count && _next.TrueForAll(n => _previous.TryGetValue(n.Key, out var known) && known == n.Value))
+        {
+            File.Delete(_partial);
+            return;
         }
 
         await using (var file = new FileStream(_partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))

@@ -21,6 +21,12 @@ public static class Phases
             // One backup first (its own document, untimed): the timed one then runs in a process whose code is compiled.
             await StorePhases.BackupAsync(args[2], args[3], args[4] + "-warmup", args[5]);
         }
+        else if (name == "store-backup-warm-first")
+        {
+            // A small other site backed up first into a store of its own (untimed): the timed first backup of the site
+            // then runs in a process whose code is compiled, into an empty store, as a running worker's would.
+            await StorePhases.WarmUpAsync(args[5]);
+        }
 
         var clock = Stopwatch.StartNew();
         var note = name switch
@@ -33,7 +39,7 @@ public static class Phases
             "restore" => await RestoreAsync(args[2], args[3]),
             "checksums" => await ChecksumsAsync(args[2], args[3]),
             "core-integrity" => await CoreIntegrityAsync(args[2], args[3]),
-            "store-backup" or "store-backup-warm" => await StorePhases.BackupAsync(args[2], args[3], args[4], args[5]),
+            "store-backup" or "store-backup-warm" or "store-backup-warm-first" => await StorePhases.BackupAsync(args[2], args[3], args[4], args[5]),
             "store-restore" => await StorePhases.RestoreAsync(args[2], args[3], args[4], args[5]),
             "store-sites" => await StorePhases.ManySitesAsync(args[2], args[3], args[4]),
             _ => throw new ArgumentException($"Unknown phase '{name}'."),

@@ -29,6 +29,9 @@ public sealed partial class Runner
         _rows[^1] = _rows[^1] with { Phase = "store backup, second of the unchanged site" };
         await PhaseAsync("store-backup-warm", site.Root, store, "third", site.OldPackage);
         _rows[^1] = _rows[^1] with { Phase = "store backup, again, in a process that already ran one (JIT warm, as a running worker)" };
+        await PhaseAsync("store-backup-warm-first", site.Root, store + "-warm", "first", site.OldPackage);
+        _rows[^1] = _rows[^1] with { Phase = "store backup, first of the site into an empty store, in a process that already ran one (JIT warm)" };
+        Directory.Delete(store + "-warm", recursive: true);
         Tool("tar czf (by hand: full archive)", "tar", "czf", archive, "-C", site.Root, ".");
         await PhaseAsync("apply", site.Root, site.NewPackage, site.OldPackage, staging);
         await PhaseAsync("verify-package", site.Root, site.NewPackage);

@@ -27,6 +27,26 @@ public static class StorePhases
             + $"{result.EntriesRemoved:N0} removed; tree verified";
     }
 
+    /// <summary>Backs up a small site of its own (small and large files, new and the package's) into a store of its own, then removes both.</summary>
+    public static async Task WarmUpAsync(string package)
+    {
+        var scratch = Directory.CreateTempSubdirectory("store-warmup-").FullName;
+        try
+        {
+            var site = Path.Join(scratch, "site");
+            ZipFile.ExtractToDirectory(package, site);
+            await File.WriteAllBytesAsync(Path.Join(site, "large.bin"), new byte[3 << 20].Select((_, i) => (byte)(i * 7)).ToArray());
+            await File.WriteAllTextAsync(Path.Join(site, "own.txt"), "warm-up");
+            var store = ContentStore.Open(Path.Join(scratch, "store"));
+            await StoreBackup.CreateAsync(LocalSiteFileSystem.Instance, site, [], store, store.DocumentPath("warmup", "t1"), await SourceAsync(package), [],
+                CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     /// <summary>Every folder under <paramref name="sites"/> backed up into one store: what the store costs against the sites' own bytes.</summary>
     public static async Task<string> ManySitesAsync(string sites, string storeRoot, string package)
     {

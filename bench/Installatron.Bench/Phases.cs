@@ -39,7 +39,7 @@ public static class Phases
             "restore" => await RestoreAsync(args[2], args[3]),
             "checksums" => await ChecksumsAsync(args[2], args[3]),
             "core-integrity" => await CoreIntegrityAsync(args[2], args[3]),
-            "store-backup" or "store-backup-warm" or "store-backup-warm-first" => await StorePhases.BackupAsync(args[2], args[3], args[4], args[5]),
+            "store-backup" or "store-backup-warm" or "store-backup-warm-first" => await StorePhases.BackupAsync(args[2], args[3], args[4], args[5], clock),
             "store-restore" => await StorePhases.RestoreAsync(args[2], args[3], args[4], args[5]),
             "store-sites" => await StorePhases.ManySitesAsync(args[2], args[3], args[4]),
             _ => throw new ArgumentException($"Unknown phase '{name}'."),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Installatron.Core.Sites;
@@ -9,11 +10,16 @@ namespace Installatron.Bench;
 /// <summary>The backup store's phases (<c>Installatron.Bench phase store-… ARGS</c>), each in a process of its own.</summary>
 public static class StorePhases
 {
-    public static async Task<string> BackupAsync(string site, string storeRoot, string task, string package)
+    /// <param name="clock">Timed: the backup alone (started after the package's SHA-256 is known, as the catalog knows it;
+    /// stopped before the store is measured for the note).</param>
+    public static async Task<string> BackupAsync(string site, string storeRoot, string task, string package, Stopwatch? clock = null)
     {
+        var source = await SourceAsync(package);
+        clock?.Restart();
         var store = ContentStore.Open(storeRoot);
         var result = await StoreBackup.CreateAsync(LocalSiteFileSystem.Instance, site, ["wp-content/cache"], store, store.DocumentPath("bench", task),
-            await SourceAsync(package), [], CancellationToken.None);
+            source, [], CancellationToken.None);
+        clock?.Stop();
         return $"{result.Files:N0} files, {result.Bytes / 1e6:N0} MB ({result.FilesRead:N0} read): {result.Backup.FromPackage?.Count ?? 0:N0} contents from the package, "
             + $"{result.Backup.NewObjects:N0} new objects ({result.Backup.NewBytes / 1e6:N1} MB written); store {StoreMb(storeRoot):N1} MB";
     }

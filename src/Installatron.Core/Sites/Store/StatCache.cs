@@ -158,7 +158,14 @@ internal sealed class StatCache
         }
     }
 
-    private static async Task<Dictionary<string, Entry>?> ReadAsync(string path, string root, CancellationToken cancellationToken)
+    private static Task<Dictionary<string, Entry>?> ReadAsync(string path, string root, CancellationToken cancellationToken) =>
+        Task.Run(() => Read(path, root), cancellationToken);
+
+    /// <summary>
+    /// Parses the cache as it is inflated (never held whole in memory: no large buffers for the collector to sweep),
+    /// hashing it on the way; trusted only when the hash at its end is the hash of all before it and nothing follows.
+    /// </summary>
+    private static Dictionary<string, Entry>? Read(string path, string root)
     {
         // The account's owner can write here: only a regular file is read (a FIFO would block the backup).
         if (UnixFileStatus.Of(path) is not { IsRegularFile: true })
@@ -166,58 +173,37 @@ internal sealed class StatCache
             return null;
         }
 
-        byte[] bytes;
         try
         {
-            await using var file = File.OpenRead(path);
-            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var body = new MemoryStream();
-            var buffer = new byte[1 << 16];
-            int read;
-            while ((read = await gzip.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
-                if (body.Length + read > MaxSize)
-                {
-                    return null;
-                }
-
-                body.Write(buffer, 0, read);
-            }
-
-            bytes = body.ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return null;
-        }
-
-        if (bytes.Length < SHA256.HashSizeInBytes
-            || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - SHA256.HashSizeInBytes)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - SHA256.HashSizeInBytes)))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - SHA256.HashSizeInBytes), Encoding.UTF8);
+            // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var body = new HashedReadStream(new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16), MaxSize);
+            using var reader = new BinaryReader(body, Encoding.UTF8, leaveOpen: true);
             if (reader.ReadString() != Format || reader.ReadString() != root)
             {
                 return null;
             }
 
             var count = reader.ReadInt32();
-            var entries = new Dictionary<string, Entry>(count, StringComparer.Ordinal);
-            for (var i = 0; i < count; i++)
+            if (count < 0)
             {
-                var file = reader.ReadString();
-                var status = new UnixFileStatus(true, reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
-                entries[file] = new Entry(status, Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes)));
+                return null;
             }
 
-            return entries;
+            var entries = new Dictionary<string, Entry>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var relative = reader.ReadString();
+                var status = new UnixFileStatus(true, reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+                entries[relative] = new Entry(status, Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes)));
+            }
+
+            var expected = body.CurrentHash();
+            var trailer = reader.ReadBytes(SHA256.HashSizeInBytes);
+            return trailer.AsSpan().SequenceEqual(expected) && body.ReadByte() == -1 ? entries : null;
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or UnauthorizedAccessException or InvalidDataException or FormatException
+            or ArgumentException)
         {
             return null;
         }

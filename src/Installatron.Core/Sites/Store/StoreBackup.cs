@@ -53,14 +53,18 @@ public static class StoreBackup
             }
         }
 
-        var fromPackage = package is null ? null : await PackageIndex.LoadAsync(store, package, cancellationToken);
-        using var held = await store.EnterWriterAsync(cancellationToken);
-
-        // Only this machine's lstat gives inode and nanosecond times: a remote site's files are always read.
-        var cache = files is LocalSiteFileSystem ? await StatCache.BeginAsync(Path.GetDirectoryName(documentPath)!, root, cancellationToken) : null;
+        // The site is listed (lstat only) on another core while the package index and the stat cache are read: no
+        // content is read before the stat cache has marked when this backup began (StatCache's racy rule).
+        var listing = Task.Run(() => SiteTree.List(files, root, excludes, cancellationToken), cancellationToken);
+        StatCache? cache = null;
         try
         {
-            var result = await WriteAsync(files, root, excludes, store, documentPath, package, fromPackage, cache, attachments, cancellationToken);
+            var fromPackage = package is null ? null : await PackageIndex.LoadAsync(store, package, cancellationToken);
+            using var held = await store.EnterWriterAsync(cancellationToken);
+
+            // Only this machine's lstat gives inode and nanosecond times: a remote site's files are always read.
+            cache = files is LocalSiteFileSystem ? await StatCache.BeginAsync(Path.GetDirectoryName(documentPath)!, root, cancellationToken) : null;
+            var result = await WriteAsync(files, root, await listing, excludes, store, documentPath, package, fromPackage, cache, attachments, cancellationToken);
             if (cache is not null)
             {
                 await cache.SaveAsync(cancellationToken);
@@ -71,16 +75,18 @@ public static class StoreBackup
         finally
         {
             cache?.Abandon();
+            await Task.WhenAny(listing); // ended, whatever became of the backup
         }
     }
 
     private static async Task<StoreBackupResult> WriteAsync(
-        ISiteFileSystem files, string root, IReadOnlyList<string> excludes, ContentStore store, string documentPath, PackageSource? package,
-        IReadOnlyDictionary<string, string>? fromPackage, StatCache? cache, IReadOnlyList<BackupAttachment> attachments, CancellationToken cancellationToken)
+        ISiteFileSystem files, string root, IReadOnlyList<SiteItem> listing, IReadOnlyList<string> excludes, ContentStore store, string documentPath,
+        PackageSource? package, IReadOnlyDictionary<string, string>? fromPackage, StatCache? cache, IReadOnlyList<BackupAttachment> attachments,
+        CancellationToken cancellationToken)
     {
         await using var writer = new Writer(store, fromPackage, cache);
         var entries = new List<ManifestEntry>();
-        foreach (var item in SiteTree.List(files, root, excludes, cancellationToken))
+        foreach (var item in listing)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (await writer.EntryAsync(files, root, item, cancellationToken) is { } entry)

@@ -8,12 +8,13 @@ public sealed class UpdateRoundTripTests(ITestOutputHelper output)
 {
     /// <summary>
     /// A synchronous update with a backup, the request included (everything after the harness's demo data): 58 measured
-    /// (59 before each step's end stopped reading the task row its beginning had just written; 53 before the health
+    /// alone (59 before each step's end stopped reading the task row its beginning had just written; 53 before the health
     /// baseline became a step of its own run while the backup is taken: its install read and task write, 3, and the
     /// backup's end finding the task changed meanwhile, 2 — for the 0.3–0.5 s of requests to the site it takes off the
-    /// update's time).
+    /// update's time). The two steps write the task concurrently: when the baseline's write also lands between the
+    /// backup's beginning's read and write, that write is retried (+2), as seen once in a loaded full run: 60.
     /// </summary>
-    public const int MaxRoundTripsPerUpdate = 58;
+    public const int MaxRoundTripsPerUpdate = 60;
 
     [Fact]
     public async Task Update_WithBackup_TableRoundTripsWithinTheBudget()

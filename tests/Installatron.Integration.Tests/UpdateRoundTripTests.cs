@@ -11,8 +11,10 @@ public sealed class UpdateRoundTripTests(ITestOutputHelper output)
     /// alone (59 before each step's end stopped reading the task row its beginning had just written; 53 before the health
     /// baseline became a step of its own run while the backup is taken: its install read and task write, 3, and the
     /// backup's end finding the task changed meanwhile, 2 — for the 0.3–0.5 s of requests to the site it takes off the
-    /// update's time). The two steps write the task concurrently: when the baseline's write also lands between the
-    /// backup's beginning's read and write, that write is retried (+2), as seen once in a loaded full run: 60.
+    /// update's time). The two steps write the task concurrently: 56 when the baseline's write comes before the backup
+    /// begins; 58 when it lands inside the backup's step (one of the backup's writes retried); 60 when, besides, the
+    /// backup's beginning lands between the baseline's read and write (the baseline's retried too) — seen in a loaded
+    /// full run.
     /// </summary>
     public const int MaxRoundTripsPerUpdate = 60;
 

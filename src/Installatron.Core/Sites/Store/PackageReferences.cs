@@ -8,6 +8,9 @@ internal sealed class PackageReferences(IReadOnlyDictionary<string, string>? ind
 {
     public SortedDictionary<string, string> Used { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the package holds this content, without referencing it.</summary>
+    public bool Knows(string sha256) => index?.ContainsKey(sha256) == true;
+
     /// <summary>Whether the package holds this content (then it is referenced).</summary>
     public bool Holds(string sha256)
     {

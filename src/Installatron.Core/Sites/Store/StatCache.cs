@@ -82,6 +82,10 @@ internal sealed class StatCache
         return true;
     }
 
+    /// <summary>What <see cref="Lookup"/> would answer, without counting a hit.</summary>
+    public string? Peek(string path, UnixFileStatus status) =>
+        _previous.TryGetValue(path, out var known) && known.Status == status ? known.Sha256 : null;
+
     /// <summary>The SHA-256 the last backup read for <paramref name="path"/> when its status is unchanged; null otherwise.</summary>
     public string? Lookup(string path, UnixFileStatus status)
     {

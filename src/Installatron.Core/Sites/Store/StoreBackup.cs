@@ -85,6 +85,7 @@ public static class StoreBackup
         CancellationToken cancellationToken)
     {
         await using var writer = new Writer(store, fromPackage, cache);
+        writer.Preconfirm(listing);
         var entries = new List<ManifestEntry>();
         foreach (var item in listing)
         {
@@ -158,6 +159,39 @@ public static class StoreBackup
 
         /// <summary>Objects of the store this backup found there without writing them (a file known from the stat cache).</summary>
         public HashSet<string> Confirmed { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Checks on every core, before the walk, that the store holds the objects the stat cache names for files whose
+        /// status is unchanged (each still one <c>statx</c>; the walk then takes them as confirmed). Only files the
+        /// package does not hold: those need no object.
+        /// </summary>
+        public void Preconfirm(IReadOnlyList<SiteItem> listing)
+        {
+            if (cache is null)
+            {
+                return;
+            }
+
+            var named = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in listing)
+            {
+                if (item is { Type: ManifestEntryTypes.File, Size: > 0, Status: { IsRegularFile: true } status } && status.Size == item.Size
+                    && cache.Peek(item.Path, status) is { } sha256 && !_package.Knows(sha256))
+                {
+                    named.Add(sha256);
+                }
+            }
+
+            var present = new System.Collections.Concurrent.ConcurrentBag<string>();
+            Parallel.ForEach(named, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, sha256 =>
+            {
+                if (store.Contains(sha256))
+                {
+                    present.Add(sha256);
+                }
+            });
+            Confirmed.UnionWith(present);
+        }
 
         /// <summary>The manifest entry of one site item; null when it vanished since the listing.</summary>
         public async Task<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, CancellationToken cancellationToken)

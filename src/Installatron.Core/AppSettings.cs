@@ -41,6 +41,7 @@ public static class AppSettings
         new("Installatron__SshPoolIdleSeconds", SettingUse.Optional, "Seconds a connection to a site's SSH server is kept open after a step, for the next step of the same account (default 60; 0 = every step connects)."),
         new("Installatron__BackupsKept", SettingUse.Optional, "Backups kept per install, newest first; backups of unfinished tasks are kept too (default 3)."),
         new("Installatron__BackupGraceHours", SettingUse.Optional, "Hours an unreferenced content of a backup store is kept before a collection removes it (default 24)."),
+        new("Installatron__PackageCache", SettingUse.Optional, "Folder of this machine's verified copies of the catalog's packages with their content indexes and digests, shared by every update, backup and restore here (default: installatron-packages in the temp folder; created 0700, refused when others may write it)."),
         new("Installatron__SyncWaitSeconds", SettingUse.Optional, "Seconds a synchronous update is waited for before answering 202 with the task (default 180, under Azure's 230 s limit)."),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingUse.SetByBicep, "Application Insights, read by the Functions host and by the worker's OpenTelemetry exporter (no telemetry is exported when it is empty)."),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingUse.SetByBicep, "Entra ID authentication for Application Insights (local auth is disabled): 'ClientId=<guid>;Authorization=AAD'."),

@@ -78,13 +78,18 @@ public sealed class PackageCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Path_CopiesUnusedForAWeek_RemovedWhenAnotherIsDownloaded_UsedOnesKept()
+    public async Task Path_CopiesUnusedForAWeek_AndDayOldPartials_RemovedWhenAnotherIsDownloaded_UsedOnesKept()
     {
         var (old, used, latest) = (await PublishAsync("6.7.1"), await PublishAsync("6.7.2"), await PublishAsync("6.7.3"));
         var cache = NewCache();
         var oldPath = await cache.PathAsync(old, CancellationToken.None);
         var usedPath = await cache.PathAsync(used, CancellationToken.None);
         await File.WriteAllTextAsync(Path.ChangeExtension(oldPath, ".index.json"), "{}");
+        var cutShort = Path.Join(_folder, "cut-short.zip.0123.partial");
+        await File.WriteAllTextAsync(cutShort, "half a download");
+        File.SetLastWriteTimeUtc(cutShort, DateTime.UtcNow - TimeSpan.FromDays(2));
+        var beingWritten = Path.Join(_folder, "being-written.zip.4567.partial");
+        await File.WriteAllTextAsync(beingWritten, "a download under way");
         File.SetLastWriteTimeUtc(oldPath, DateTime.UtcNow - PackageCache.UnusedFor - TimeSpan.FromHours(1));
         File.SetLastWriteTimeUtc(usedPath, DateTime.UtcNow - PackageCache.UnusedFor - TimeSpan.FromHours(1));
 
@@ -93,7 +98,7 @@ public sealed class PackageCacheTests : IAsyncLifetime
         await cache.PathAsync(latest, CancellationToken.None);
 
         Assert.Equal(
-            new[] { latest.Package.Sha256 + ".zip", used.Package.Sha256 + ".zip" }.Order(StringComparer.Ordinal),
+            new[] { latest.Package.Sha256 + ".zip", used.Package.Sha256 + ".zip", "being-written.zip.4567.partial" }.Order(StringComparer.Ordinal),
             Directory.GetFiles(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

@@ -129,7 +129,14 @@ public sealed class PackageCache(CatalogStore catalog, InstallatronTables tables
 
     private void RemoveUnused(string except)
     {
-        var oldest = time.GetUtcNow().UtcDateTime - UnusedFor;
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var partial in new DirectoryInfo(Folder).EnumerateFiles("*.partial").Where(p => p.LastWriteTimeUtc < now - TimeSpan.FromDays(1)))
+        {
+            // Left by a download or an index that was cut short (a process killed): never renamed into place.
+            partial.Delete();
+        }
+
+        var oldest = now - UnusedFor;
         foreach (var zip in new DirectoryInfo(Folder).EnumerateFiles("*.zip"))
         {
             if (zip.LastWriteTimeUtc < oldest && zip.FullName != except)

@@ -102,6 +102,63 @@ public sealed class StatCacheTests : IDisposable
         Assert.Equal(first.Backup.Manifest.Entries, second.Backup.Manifest.Entries);
     }
 
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("trailing bytes")]
+    [InlineData("forged entry, old hash")]
+    [InlineData("huge count")]
+    public async Task CreateAsync_CacheBodyHostile_EveryFileReadAndBackupRight(string hostile)
+    {
+        await PastTimestampGranularityAsync();
+        var first = await BackupAsync("task1");
+        var body = Inflate(File.ReadAllBytes(CachePath));
+        byte[] changed = hostile switch
+        {
+            "truncated" => body[..(body.Length / 2)],
+            "trailing bytes" => [.. body, 0],
+            // One path's SHA-256 (32 bytes before the trailing hash of the last entry) altered; the hash left as it was.
+            "forged entry, old hash" => [.. body[..^64], .. body[^64..^32].Select(b => (byte)~b), .. body[^32..]],
+            _ => HugeCount(body),
+        };
+        File.WriteAllBytes(CachePath, Deflate(changed));
+
+        var second = await BackupAsync("task2");
+
+        Assert.Equal(first.FilesRead, second.FilesRead);
+        Assert.Equal(first.Backup.Manifest.Entries, second.Backup.Manifest.Entries);
+    }
+
+    /// <summary>The body with its entry count (after the format and root strings) set to int.MaxValue.</summary>
+    private static byte[] HugeCount(byte[] body)
+    {
+        using var reader = new BinaryReader(new MemoryStream(body));
+        reader.ReadString();
+        reader.ReadString();
+        var at = (int)reader.BaseStream.Position;
+        var copy = body.ToArray();
+        BitConverter.GetBytes(int.MaxValue).CopyTo(copy, at);
+        return copy;
+    }
+
+    private static byte[] Inflate(byte[] gzip)
+    {
+        using var input = new System.IO.Compression.GZipStream(new MemoryStream(gzip), System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    private static byte[] Deflate(byte[] body)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        return output.ToArray();
+    }
+
     [Fact]
     public async Task CreateAsync_CacheIsAFifo_IgnoredWithoutBlocking()
     {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Installatron.Core.Domain;
+using Installatron.Core.Sites;
 using Installatron.Core.Sites.Store;
 using Installatron.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -44,7 +44,7 @@ public sealed class PackageCache(CatalogStore catalog, InstallatronTables tables
         try
         {
             await tables.Packages.GetBlobClient(version.Package.Blob).DownloadToAsync(partial, cancellationToken);
-            var actual = await Sha256Async(partial, cancellationToken);
+            var actual = await SiteFiles.Sha256Async(partial, cancellationToken);
             if (actual != version.Package.Sha256)
             {
                 throw new InvalidDataException($"The package of {version.Application} {version.Version} is corrupt (SHA-256 {actual}, expected {version.Package.Sha256}).");
@@ -106,7 +106,7 @@ public sealed class PackageCache(CatalogStore catalog, InstallatronTables tables
 
     private async Task<bool> IsIntactAsync(FileInfo file, CatalogVersion version, CancellationToken cancellationToken)
     {
-        if (await Sha256Async(file.FullName, cancellationToken) != version.Package.Sha256)
+        if (await SiteFiles.Sha256Async(file.FullName, cancellationToken) != version.Package.Sha256)
         {
             return false;
         }
@@ -147,11 +147,5 @@ public sealed class PackageCache(CatalogStore catalog, InstallatronTables tables
                 File.Delete(Path.ChangeExtension(zip.FullName, ".digest.json"));
             }
         }
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 }

@@ -179,9 +179,10 @@ internal sealed class StatCache
 
         try
         {
-            // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var body = new HashedReadStream(new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16), MaxSize);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var buffered = new BufferedStream(gzip, 1 << 16);
+            using var body = new HashingStream(buffered);
             using var reader = new BinaryReader(body, Encoding.UTF8, leaveOpen: true);
             if (reader.ReadString() != Format || reader.ReadString() != root)
             {
@@ -197,14 +198,20 @@ internal sealed class StatCache
             var entries = new Dictionary<string, Entry>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
+                // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
+                if (body.BytesTransferred > MaxSize)
+                {
+                    return null;
+                }
+
                 var relative = reader.ReadString();
                 var status = new UnixFileStatus(true, reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
                 entries[relative] = new Entry(status, Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes)));
             }
 
-            var expected = body.CurrentHash();
-            var trailer = reader.ReadBytes(SHA256.HashSizeInBytes);
-            return trailer.AsSpan().SequenceEqual(expected) && body.ReadByte() == -1 ? entries : null;
+            var expected = body.Sha256();
+            var trailer = Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes));
+            return trailer == expected && buffered.ReadByte() == -1 ? entries : null;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or UnauthorizedAccessException or InvalidDataException or FormatException
             or ArgumentException)

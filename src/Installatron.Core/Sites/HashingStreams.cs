@@ -93,10 +93,16 @@ internal sealed class SnapshotReadStream(Stream inner, long length) : Stream
     }
 }
 
-/// <summary>Passes reads or writes through to another stream, hashing and counting the bytes; never owns that stream.</summary>
-internal sealed class HashingStream(Stream inner) : Stream
+/// <summary>
+/// Passes reads or writes through to another stream, hashing and counting the bytes; never owns that stream. With
+/// <paramref name="unhashedTail"/>, the last that many bytes read are not hashed (a trailer holding the hash of all
+/// before it), so a reader may read ahead in large blocks and still check the trailer.
+/// </summary>
+internal sealed class HashingStream(Stream inner, int unhashedTail = 0) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] _tail = new byte[unhashedTail];
+    private int _tailCount;
 
     public long BytesTransferred { get; private set; }
 
@@ -121,14 +127,14 @@ internal sealed class HashingStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);
-        Account(buffer[..read]);
+        AccountRead(buffer[..read]);
         return read;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        Account(buffer.Span[..read]);
+        AccountRead(buffer.Span[..read]);
         return read;
     }
 
@@ -174,5 +180,20 @@ internal sealed class HashingStream(Stream inner) : Stream
     {
         _hash.AppendData(data);
         BytesTransferred += data.Length;
+    }
+
+    /// <summary>Hashes what was read except the last <c>unhashedTail</c> bytes so far, which are held back until more follows.</summary>
+    private void AccountRead(ReadOnlySpan<byte> data)
+    {
+        BytesTransferred += data.Length;
+        var hashed = Math.Max(0, _tailCount + data.Length - _tail.Length);
+        var fromTail = Math.Min(hashed, _tailCount);
+        var fromData = hashed - fromTail;
+        _hash.AppendData(_tail.AsSpan(0, fromTail));
+        _hash.AppendData(data[..fromData]);
+        _tail.AsSpan(fromTail, _tailCount - fromTail).CopyTo(_tail);
+        _tailCount -= fromTail;
+        data[fromData..].CopyTo(_tail.AsSpan(_tailCount));
+        _tailCount += data.Length - fromData;
     }
 }

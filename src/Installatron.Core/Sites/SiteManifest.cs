@@ -19,6 +19,7 @@ public static class ManifestEntryTypes
 /// means nothing on Linux); <paramref name="Size"/> and <paramref name="Sha256"/> (lowercase hex) are those of a
 /// file's content, 0 and "" otherwise; <paramref name="LinkTarget"/> is a symbolic link's target, as written.
 /// </summary>
+[JsonConverter(typeof(ManifestEntryJsonConverter))]
 public sealed record ManifestEntry(string Path, string Type, long Size, int Mode, string Sha256, string? LinkTarget)
 {
     /// <summary>

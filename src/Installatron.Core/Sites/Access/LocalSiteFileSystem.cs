@@ -37,19 +37,24 @@ public sealed class LocalSiteFileSystem : ISiteFileSystem
     /// A folder's entries (Linux), each described by one <c>statx</c> of it (not through a link): what <see cref="List"/>
     /// gives, plus the status the stat cache keys on (null when statx could not give it).
     /// </summary>
-    internal static List<(string Name, SiteEntryInfo Info, UnixFileStatus? Status)> ListWithStatus(string directory)
-    {
-        var names = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.FileName.ToString(), Children);
-        var entries = new List<(string, SiteEntryInfo, UnixFileStatus?)>();
-        foreach (var name in names)
-        {
-            // Anything statx cannot say in full (an entry gone since, an error) is described as .NET describes it.
-            var full = Path.Join(directory, name);
-            var status = UnixFileStatus.Of(full, out var statMode);
-            entries.Add((name, status is { } known ? UnixFileStatus.InfoOf(known, statMode) : InfoOf(new FileInfo(full)), status));
-        }
+    internal static IEnumerable<(string Name, SiteEntryInfo Info, UnixFileStatus? Status)> ListWithStatus(string directory) =>
+        new FileSystemEnumerable<(string Name, UnixFileStatus? Status, int StatMode)>(directory, Describe, Children)
+            .Select(e => (e.Name, e.Status is { } known ? UnixFileStatus.InfoOf(known, e.StatMode) : InfoOf(new FileInfo(Path.Join(directory, e.Name))), e.Status));
 
-        return entries;
+    /// <summary>
+    /// An entry's name and the <c>statx</c> of it, taken as the folder is read (its path never made a string). Anything
+    /// statx cannot say in full (an entry gone since, an error) is described as .NET describes it.
+    /// </summary>
+    private static (string Name, UnixFileStatus? Status, int StatMode) Describe(ref FileSystemEntry entry)
+    {
+        var folder = entry.Directory;
+        var name = entry.FileName;
+        Span<char> full = stackalloc char[folder.Length + name.Length + 1];
+        folder.CopyTo(full);
+        full[folder.Length] = '/';
+        name.CopyTo(full[(folder.Length + 1)..]);
+        var status = UnixFileStatus.Of(full, out var statMode);
+        return (name.ToString(), status, statMode);
     }
 
     public string? ReadLink(string path) => new FileInfo(path).LinkTarget;

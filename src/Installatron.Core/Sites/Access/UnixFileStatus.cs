@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Installatron.Core.Sites.Access;
 
@@ -17,16 +19,32 @@ internal readonly partial record struct UnixFileStatus(bool IsRegularFile, ulong
     public static UnixFileStatus? Of(string path) => Of(path, out _);
 
     /// <summary><see cref="Of(string)"/>, with the whole <c>st_mode</c> of the same call (file type and permission bits).</summary>
-    public static UnixFileStatus? Of(string path, out int statMode)
+    public static UnixFileStatus? Of(string path, out int statMode) => Of(path.AsSpan(), out statMode);
+
+    /// <summary>
+    /// <see cref="Of(string, out int)"/> of a path given as characters (one per file of a walk: no string is made for it).
+    /// </summary>
+    public static UnixFileStatus? Of(ReadOnlySpan<char> path, out int statMode)
     {
         statMode = 0;
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || path.Contains('\0'))
         {
             return null;
         }
 
+        var length = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        var rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[1024];
+        utf8[Encoding.UTF8.GetBytes(path, utf8)] = 0;
         Statx buffer = default;
-        if (StatxCall(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, ref buffer) != 0 || (buffer.Mask & StatxBasicStats) != StatxBasicStats)
+        var failed = StatxCall(AtFdCwd, ref MemoryMarshal.GetReference(utf8), AtSymlinkNoFollow, StatxBasicStats, ref buffer) != 0
+            || (buffer.Mask & StatxBasicStats) != StatxBasicStats;
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        if (failed)
         {
             return null;
         }
@@ -66,8 +84,9 @@ internal readonly partial record struct UnixFileStatus(bool IsRegularFile, ulong
         return UtimensatCall(AtFdCwd, path, ref MemoryMarshal.GetReference(times), AtSymlinkNoFollow) == 0;
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int StatxCall(int dirfd, string path, int flags, uint mask, ref Statx buffer);
+    /// <param name="path">A null-terminated UTF-8 path.</param>
+    [LibraryImport("libc", EntryPoint = "statx")]
+    private static partial int StatxCall(int dirfd, ref byte path, int flags, uint mask, ref Statx buffer);
 
     [LibraryImport("libc", EntryPoint = "utimensat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int UtimensatCall(int dirfd, string path, ref long times, int flags);

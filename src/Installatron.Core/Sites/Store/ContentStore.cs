@@ -22,12 +22,16 @@ public sealed partial class ContentStore
     /// <summary>Files up to this size are read once into memory, hashed, and compressed only when the store lacks them.</summary>
     public const int SmallFile = 1 << 20;
 
-    private ContentStore(string root) => Root = root;
+    private ContentStore(string root)
+    {
+        Root = root;
+        ObjectsFolder = Path.Join(Root, StoreFolder, "objects");
+    }
 
     /// <summary>The store's folder (<c>~/.appdata/backups</c> for an account's local backups).</summary>
     public string Root { get; }
 
-    public string ObjectsFolder => Path.Join(Root, StoreFolder, "objects");
+    public string ObjectsFolder { get; }
 
     internal string TemporaryFolder => Path.Join(Root, StoreFolder, "tmp");
 
@@ -80,8 +84,26 @@ public sealed partial class ContentStore
     public bool Reuse(string sha256) => Contains(sha256);
 
     /// <remarks>One <c>statx</c> (a second backup asks this of every object it names): only a regular file counts.</remarks>
-    public bool Contains(string sha256) =>
-        OperatingSystem.IsLinux() ? UnixFileStatus.Of(ObjectPath(sha256)) is { IsRegularFile: true } : File.Exists(ObjectPath(sha256));
+    public bool Contains(string sha256)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return File.Exists(ObjectPath(sha256));
+        }
+
+        // ObjectPath's characters, without making a string of them.
+        Span<char> path = stackalloc char[ObjectsFolder.Length + sha256.Length + 8];
+        ObjectsFolder.CopyTo(path);
+        var at = ObjectsFolder.Length;
+        path[at++] = '/';
+        sha256.AsSpan(0, 2).CopyTo(path[at..]);
+        at += 2;
+        path[at++] = '/';
+        sha256.CopyTo(path[at..]);
+        at += sha256.Length;
+        ".zst".CopyTo(path[at..]);
+        return UnixFileStatus.Of(path[..(at + 4)], out _) is { IsRegularFile: true };
+    }
 
     /// <summary>
     /// Stores <paramref name="content"/>, whose SHA-256 the caller computed, unless the store holds it; returns whether it

@@ -6,20 +6,40 @@ namespace Installatron.Core.Sites.Store;
 /// </summary>
 internal sealed class PackageReferences(IReadOnlyDictionary<string, string>? index)
 {
-    public SortedDictionary<string, string> Used { get; } = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    /// <summary>How many contents were taken from the package.</summary>
+    public int Count => _used.Count;
+
+    /// <summary>The contents taken from the package and their entries, in ordinal order of the SHA-256 (as the document lists them).</summary>
+    public IReadOnlyDictionary<string, string> Used()
+    {
+        var hashes = _used.ToArray();
+        Array.Sort(hashes, StringComparer.Ordinal);
+        var used = new Dictionary<string, string>(hashes.Length, StringComparer.Ordinal);
+        foreach (var sha256 in hashes)
+        {
+            used.Add(sha256, index![sha256]);
+        }
+
+        return used;
+    }
 
     /// <summary>Whether the package holds this content, without referencing it.</summary>
     public bool Knows(string sha256) => index?.ContainsKey(sha256) == true;
 
+    /// <summary>Whether the content was taken from the package by <see cref="Holds"/>.</summary>
+    public bool IsUsed(string sha256) => _used.Contains(sha256);
+
     /// <summary>Whether the package holds this content (then it is referenced).</summary>
     public bool Holds(string sha256)
     {
-        if (index?.TryGetValue(sha256, out var entry) != true)
+        if (index?.ContainsKey(sha256) != true)
         {
             return false;
         }
 
-        Used[sha256] = entry!;
+        _used.Add(sha256);
         return true;
     }
 }

@@ -20,17 +20,19 @@ internal sealed class StatCache
     private const long MaxSize = 1L << 30;
 
     private readonly Dictionary<string, Entry> _previous;
-    private readonly List<KeyValuePair<string, Entry>> _next = [];
+    private readonly List<KeyValuePair<string, Entry>> _next;
     private readonly string _path;
     private readonly string _root;
     private readonly string _partial;
     private readonly long _began;
+    private int _unchanged;
 
     private StatCache(string path, string root, Dictionary<string, Entry> previous, string partial, long began)
     {
         _path = path;
         _root = root;
         _previous = previous;
+        _next = new(previous.Count);
         _partial = partial;
         _began = began;
     }
@@ -99,12 +101,29 @@ internal sealed class StatCache
     }
 
     /// <summary>Remembers <paramref name="path"/> for the next backup, unless it changed so recently that its times cannot tell.</summary>
-    public void Record(string path, UnixFileStatus status, string sha256)
+    public void Record(string path, UnixFileStatus status, string sha256) => Add(path, status, sha256);
+
+    /// <summary>
+    /// <see cref="Record"/> of what <see cref="Lookup"/> just answered for <paramref name="path"/>: the entry the cache
+    /// read holds (counted, so that saving an unchanged site's cache compares no entries).
+    /// </summary>
+    public void RecordUnchanged(string path, UnixFileStatus status, string sha256)
     {
-        if (status.ModifiedNs < _began && status.ChangedNs < _began)
+        if (Add(path, status, sha256))
         {
-            _next.Add(new(path, new Entry(status, sha256)));
+            _unchanged++;
         }
+    }
+
+    private bool Add(string path, UnixFileStatus status, string sha256)
+    {
+        if (status.ModifiedNs >= _began || status.ChangedNs >= _began)
+        {
+            return false;
+        }
+
+        _next.Add(new(path, new Entry(status, sha256)));
+        return true;
     }
 
     /// <summary>
@@ -118,7 +137,8 @@ internal sealed class StatCache
             throw new InvalidOperationException("A stat cache opened for a restore is not saved.");
         }
 
-        if (_next.Count == _previous.Count && _next.TrueForAll(n => _previous.TryGetValue(n.Key, out var known) && known == n.Value))
+        // Each path is recorded once: when every entry read was recorded unchanged and nothing else was, the cache is the same.
+        if (_unchanged == _previous.Count && _next.Count == _previous.Count)
         {
             File.Delete(_partial);
             return;
@@ -181,9 +201,9 @@ internal sealed class StatCache
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var buffered = new BufferedStream(gzip, 1 << 16);
-            using var body = new HashingStream(buffered);
-            using var reader = new BinaryReader(body, Encoding.UTF8, leaveOpen: true);
+            using var body = new HashingStream(gzip, unhashedTail: SHA256.HashSizeInBytes);
+            using var buffered = new BufferedStream(body, 1 << 16);
+            using var reader = new BinaryReader(buffered, Encoding.UTF8, leaveOpen: true);
             if (reader.ReadString() != Format || reader.ReadString() != root)
             {
                 return null;
@@ -196,6 +216,7 @@ internal sealed class StatCache
             }
 
             var entries = new Dictionary<string, Entry>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
+            Span<byte> sha256 = stackalloc byte[SHA256.HashSizeInBytes];
             for (var i = 0; i < count; i++)
             {
                 // Written by the home's owner as much as by us: a "cache" that inflates without end is not one.
@@ -206,12 +227,13 @@ internal sealed class StatCache
 
                 var relative = reader.ReadString();
                 var status = new UnixFileStatus(true, reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
-                entries[relative] = new Entry(status, Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes)));
+                buffered.ReadExactly(sha256);
+                entries[relative] = new Entry(status, Convert.ToHexStringLower(sha256));
             }
 
-            var expected = body.Sha256();
+            // At the end of the body the stream's last bytes are the trailer: all read before them is what was hashed.
             var trailer = Convert.ToHexStringLower(reader.ReadBytes(SHA256.HashSizeInBytes));
-            return trailer == expected && buffered.ReadByte() == -1 ? entries : null;
+            return buffered.ReadByte() == -1 && trailer == body.Sha256() ? entries : null;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or UnauthorizedAccessException or InvalidDataException or FormatException
             or ArgumentException)
@@ -220,5 +242,5 @@ internal sealed class StatCache
         }
     }
 
-    private sealed record Entry(UnixFileStatus Status, string Sha256);
+    private readonly record struct Entry(UnixFileStatus Status, string Sha256);
 }

@@ -86,7 +86,7 @@ public static class StoreBackup
     {
         await using var writer = new Writer(store, fromPackage, cache);
         writer.Preconfirm(listing);
-        var entries = new List<ManifestEntry>();
+        var entries = new List<ManifestEntry>(listing.Count);
         foreach (var item in listing)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -106,7 +106,7 @@ public static class StoreBackup
 
         await writer.CompleteAsync();
         var manifest = SiteManifest.Create(excludes, entries) with { Attachments = stored.Count == 0 ? null : stored };
-        var used = writer.UsedFromPackage;
+        var used = writer.UsedFromPackage();
         var backup = new StoredBackup(StoredBackup.CurrentFormat, StoredBackup.Zstd, manifest)
         {
             Package = used.Count == 0 ? null : package!.Reference,
@@ -120,9 +120,7 @@ public static class StoreBackup
             store.FlushToDisk();
         }
 
-        // The cheap check before the document is published: every content it needs is in the store.
-        // (Objects this backup already found there are not looked up again: it holds the store's lock, no collection runs.)
-        if (backup.StoredHashes().FirstOrDefault(h => !writer.Confirmed.Contains(h) && !store.Contains(h)) is { } lost)
+        if (writer.FirstMissing(manifest) is { } lost)
         {
             throw new InvalidBackupException($"The content {lost} vanished from the store while the backup was written.", [lost]);
         }
@@ -149,7 +147,7 @@ public static class StoreBackup
         private long _largeObjects;
         private long _largeBytes;
 
-        public SortedDictionary<string, string> UsedFromPackage => _package.Used;
+        public IReadOnlyDictionary<string, string> UsedFromPackage() => _package.Used();
 
         public long NewObjects => _largeObjects + _writers.NewObjects;
 
@@ -194,33 +192,40 @@ public static class StoreBackup
         }
 
         /// <summary>The manifest entry of one site item; null when it vanished since the listing.</summary>
-        public async Task<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, CancellationToken cancellationToken)
+        public ValueTask<ManifestEntry?> EntryAsync(ISiteFileSystem files, string root, SiteItem item, CancellationToken cancellationToken)
         {
-            var full = Path.Join(root, item.Path);
             if (item.Type == ManifestEntryTypes.Symlink)
             {
-                return files.ReadLink(full) is { } target ? new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target) : null;
+                var target = files.ReadLink(Path.Join(root, item.Path));
+                return ValueTask.FromResult(target is null ? null : new ManifestEntry(item.Path, item.Type, 0, FileModes.Symlink, "", target));
             }
 
             // Taken (by the listing's statx) before the content is read: a file changed since does not match it next time.
-            var status = cache is null ? null : item.Status ?? UnixFileStatus.Of(full);
+            var status = cache is null ? null : item.Status ?? UnixFileStatus.Of(Path.Join(root, item.Path));
             var mtime = ModifiedNs(item, status);
             switch (item.Type)
             {
                 case ManifestEntryTypes.Directory:
-                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null) { Mtime = mtime };
+                    return ValueTask.FromResult<ManifestEntry?>(new ManifestEntry(item.Path, item.Type, 0, item.Mode, "", null) { Mtime = mtime });
                 case ManifestEntryTypes.File when item.Size == 0:
                     // Never opened: a FIFO or device node must not block the backup.
-                    return new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null) { Mtime = mtime };
+                    return ValueTask.FromResult<ManifestEntry?>(new ManifestEntry(item.Path, item.Type, 0, item.Mode, SiteFiles.EmptySha256, null) { Mtime = mtime });
             }
 
             if (status is { IsRegularFile: true } known && known.Size == item.Size && cache!.Lookup(item.Path, known) is { } cached
                 && (FoundInPackage(cached) || Confirmed.Contains(cached) || (store.Contains(cached) && Confirmed.Add(cached))))
             {
-                cache.Record(item.Path, known, cached);
-                return new ManifestEntry(item.Path, item.Type, known.Size, item.Mode, cached, null) { Mtime = mtime };
+                cache.RecordUnchanged(item.Path, known, cached);
+                return ValueTask.FromResult<ManifestEntry?>(new ManifestEntry(item.Path, item.Type, known.Size, item.Mode, cached, null) { Mtime = mtime });
             }
 
+            return new ValueTask<ManifestEntry?>(ReadEntryAsync(files, Path.Join(root, item.Path), item, status, mtime, cancellationToken));
+        }
+
+        /// <summary>The manifest entry of a file whose content is read (the stat cache could not vouch for it).</summary>
+        private async Task<ManifestEntry?> ReadEntryAsync(
+            ISiteFileSystem files, string full, SiteItem item, UnixFileStatus? status, long? mtime, CancellationToken cancellationToken)
+        {
             if (await SiteFiles.TryOpenForBackupAsync(files, full, cancellationToken) is not { } source)
             {
                 return null;
@@ -302,6 +307,26 @@ public static class StoreBackup
         }
 
         private bool FoundInPackage(string sha256) => _package.Holds(sha256);
+
+        /// <summary>
+        /// The cheap check before the document is published: the first content <paramref name="manifest"/> needs that
+        /// is neither taken from the package nor in the store; null when there is none. Objects this backup already found
+        /// there are not looked up again (it holds the store's lock: no collection runs meanwhile).
+        /// </summary>
+        public string? FirstMissing(SiteManifest manifest)
+        {
+            var needed = manifest.Entries.Where(e => e is { Type: ManifestEntryTypes.File, Size: > 0 }).Select(e => e.Sha256)
+                .Concat((manifest.Attachments ?? []).Where(a => a.Size > 0).Select(a => a.Sha256));
+            foreach (var sha256 in needed)
+            {
+                if (!_package.IsUsed(sha256) && !Confirmed.Contains(sha256) && !(store.Contains(sha256) && Confirmed.Add(sha256)))
+                {
+                    return sha256;
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>Waits for the new contents handed over to be in the store.</summary>
         public Task CompleteAsync() => _writers.CompleteAsync();

@@ -68,7 +68,7 @@ public static class BlobStoreBackup
         }
 
         var manifest = SiteManifest.Create(excludes, entries) with { Attachments = stored.Count == 0 ? null : stored };
-        var used = writer.UsedFromPackage;
+        var used = writer.UsedFromPackage();
         var backup = new StoredBackup(StoredBackup.CurrentFormat, StoredBackup.Zstd, manifest)
         {
             Package = used.Count == 0 ? null : package!.Reference,
@@ -96,7 +96,7 @@ public static class BlobStoreBackup
 
         private readonly PackageReferences _package = new(package);
 
-        public SortedDictionary<string, string> UsedFromPackage => _package.Used;
+        public IReadOnlyDictionary<string, string> UsedFromPackage() => _package.Used();
 
         public long NewObjects { get; private set; }
 

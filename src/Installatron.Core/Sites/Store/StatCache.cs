@@ -84,9 +84,8 @@ internal sealed class StatCache
         return true;
     }
 
-    /// <summary>What <see cref="Lookup"/> would answer, without counting a hit.</summary>
-    public string? Peek(string path, UnixFileStatus status) =>
-        _previous.TryGetValue(path, out var known) && known.Status == status ? known.Sha256 : null;
+    /// <summary>The SHA-256 of every content the cache read names.</summary>
+    public IEnumerable<string> Hashes() => _previous.Values.Select(e => e.Sha256);
 
     /// <summary>The SHA-256 the last backup read for <paramref name="path"/> when its status is unchanged; null otherwise.</summary>
     public string? Lookup(string path, UnixFileStatus status)

@@ -53,8 +53,9 @@ public static class StoreBackup
             }
         }
 
-        // The site is listed (lstat only) on another core while the package index and the stat cache are read: no
-        // content is read before the stat cache has marked when this backup began (StatCache's racy rule).
+        // The site is listed (lstat only) on another core while the package index and the stat cache are read and the
+        // store's objects the cache names are looked up: no content is read before the stat cache has marked when this
+        // backup began (StatCache's racy rule).
         var listing = Task.Run(() => SiteTree.List(files, root, excludes, cancellationToken), cancellationToken);
         StatCache? cache = null;
         try
@@ -64,7 +65,7 @@ public static class StoreBackup
 
             // Only this machine's lstat gives inode and nanosecond times: a remote site's files are always read.
             cache = files is LocalSiteFileSystem ? await StatCache.BeginAsync(Path.GetDirectoryName(documentPath)!, root, cancellationToken) : null;
-            var result = await WriteAsync(files, root, await listing, excludes, store, documentPath, package, fromPackage, cache, attachments, cancellationToken);
+            var result = await WriteAsync(files, root, listing, excludes, store, documentPath, package, fromPackage, cache, attachments, cancellationToken);
             if (cache is not null)
             {
                 await cache.SaveAsync(cancellationToken);
@@ -80,12 +81,13 @@ public static class StoreBackup
     }
 
     private static async Task<StoreBackupResult> WriteAsync(
-        ISiteFileSystem files, string root, IReadOnlyList<SiteItem> listing, IReadOnlyList<string> excludes, ContentStore store, string documentPath,
+        ISiteFileSystem files, string root, Task<List<SiteItem>> listed, IReadOnlyList<string> excludes, ContentStore store, string documentPath,
         PackageSource? package, IReadOnlyDictionary<string, string>? fromPackage, StatCache? cache, IReadOnlyList<BackupAttachment> attachments,
         CancellationToken cancellationToken)
     {
         await using var writer = new Writer(store, fromPackage, cache);
-        writer.Preconfirm(listing);
+        writer.Preconfirm(otherCoresOnly: !listed.IsCompleted);
+        var listing = await listed;
         var entries = new List<ManifestEntry>(listing.Count);
         foreach (var item in listing)
         {
@@ -159,29 +161,21 @@ public static class StoreBackup
         public HashSet<string> Confirmed { get; } = new(StringComparer.Ordinal);
 
         /// <summary>
-        /// Checks on every core, before the walk, that the store holds the objects the stat cache names for files whose
-        /// status is unchanged (each still one <c>statx</c>; the walk then takes them as confirmed). Only files the
+        /// Looks up in the store, while the site is still being listed, the objects the stat cache names (each one
+        /// <c>statx</c>, on the cores the listing leaves free); the walk then takes them as confirmed. Only contents the
         /// package does not hold: those need no object.
         /// </summary>
-        public void Preconfirm(IReadOnlyList<SiteItem> listing)
+        public void Preconfirm(bool otherCoresOnly)
         {
             if (cache is null)
             {
                 return;
             }
 
-            var named = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in listing)
-            {
-                if (item is { Type: ManifestEntryTypes.File, Size: > 0, Status: { IsRegularFile: true } status } && status.Size == item.Size
-                    && cache.Peek(item.Path, status) is { } sha256 && !_package.Knows(sha256))
-                {
-                    named.Add(sha256);
-                }
-            }
-
+            var named = cache.Hashes().Where(h => !_package.Knows(h)).ToHashSet(StringComparer.Ordinal);
             var present = new System.Collections.Concurrent.ConcurrentBag<string>();
-            Parallel.ForEach(named, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, sha256 =>
+            var cores = Math.Max(1, Environment.ProcessorCount - (otherCoresOnly ? 1 : 0));
+            Parallel.ForEach(named, new ParallelOptions { MaxDegreeOfParallelism = cores }, sha256 =>
             {
                 if (store.Contains(sha256))
                 {

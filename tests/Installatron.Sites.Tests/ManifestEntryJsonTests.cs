@@ -60,9 +60,9 @@ public sealed class ManifestEntryJsonTests
 
     private sealed record ReferenceEntry(string Path, string Type, long Size, int Mode, string Sha256, string? LinkTarget, long? Mtime);
 
-    private static Gen<string> Text() => Gen.Elements(Characters).ArrayOf().Select(string.Concat);
+    internal static Gen<string> Text() => Gen.Elements(Characters).ArrayOf().Select(string.Concat);
 
-    private static Gen<ManifestEntry> Entries() =>
+    internal static Gen<ManifestEntry> Entries() =>
         from path in Text()
         from type in Gen.Elements(ManifestEntryTypes.File, ManifestEntryTypes.Directory, ManifestEntryTypes.Symlink)
         from size in ArbMap.Default.GeneratorFor<long>()

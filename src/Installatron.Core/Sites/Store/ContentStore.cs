@@ -75,7 +75,23 @@ public sealed partial class ContentStore
     /// <summary>Where the document of an install's backup taken by a task lives.</summary>
     public string DocumentPath(string installId, string taskId) => Path.Join(Root, installId, taskId + DocumentSuffix);
 
-    public string ObjectPath(string sha256) => Path.Join(ObjectsFolder, sha256[..2], sha256 + ".zst");
+    public string ObjectPath(string sha256) =>
+        string.Create(ObjectPathLength(sha256), (this, sha256), (chars, state) => state.Item1.FillObjectPath(chars, state.sha256));
+
+    /// <summary><c>{objects}/ab/&lt;sha256&gt;.zst</c>: the one place an object's path is spelled.</summary>
+    private void FillObjectPath(Span<char> path, string sha256)
+    {
+        ObjectsFolder.CopyTo(path);
+        var at = ObjectsFolder.Length;
+        path[at++] = '/';
+        sha256.AsSpan(0, 2).CopyTo(path[at..]);
+        at += 2;
+        path[at++] = '/';
+        sha256.CopyTo(path[at..]);
+        ".zst".CopyTo(path[(at + sha256.Length)..]);
+    }
+
+    private int ObjectPathLength(string sha256) => ObjectsFolder.Length + sha256.Length + 8;
 
     /// <summary>
     /// True when the store holds <paramref name="sha256"/> (then not written again). Backups hold the store's lock while
@@ -92,17 +108,9 @@ public sealed partial class ContentStore
         }
 
         // ObjectPath's characters, without making a string of them.
-        Span<char> path = stackalloc char[ObjectsFolder.Length + sha256.Length + 8];
-        ObjectsFolder.CopyTo(path);
-        var at = ObjectsFolder.Length;
-        path[at++] = '/';
-        sha256.AsSpan(0, 2).CopyTo(path[at..]);
-        at += 2;
-        path[at++] = '/';
-        sha256.CopyTo(path[at..]);
-        at += sha256.Length;
-        ".zst".CopyTo(path[at..]);
-        return UnixFileStatus.Of(path[..(at + 4)], out _) is { IsRegularFile: true };
+        Span<char> path = stackalloc char[ObjectPathLength(sha256)];
+        FillObjectPath(path, sha256);
+        return UnixFileStatus.Of(path, out _) is { IsRegularFile: true };
     }
 
     /// <summary>

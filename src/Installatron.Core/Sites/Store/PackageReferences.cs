@@ -8,9 +8,6 @@ internal sealed class PackageReferences(IReadOnlyDictionary<string, string>? ind
 {
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    /// <summary>How many contents were taken from the package.</summary>
-    public int Count => _used.Count;
-
     /// <summary>The contents taken from the package and their entries, in ordinal order of the SHA-256 (as the document lists them).</summary>
     public IReadOnlyDictionary<string, string> Used()
     {
@@ -27,9 +24,6 @@ internal sealed class PackageReferences(IReadOnlyDictionary<string, string>? ind
 
     /// <summary>Whether the package holds this content, without referencing it.</summary>
     public bool Knows(string sha256) => index?.ContainsKey(sha256) == true;
-
-    /// <summary>Whether the content was taken from the package by <see cref="Holds"/>.</summary>
-    public bool IsUsed(string sha256) => _used.Contains(sha256);
 
     /// <summary>Whether the package holds this content (then it is referenced).</summary>
     public bool Holds(string sha256)

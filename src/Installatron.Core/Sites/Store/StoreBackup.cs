@@ -122,7 +122,7 @@ public static class StoreBackup
             store.FlushToDisk();
         }
 
-        if (writer.FirstMissing(manifest) is { } lost)
+        if (writer.FirstMissing(backup) is { } lost)
         {
             throw new InvalidBackupException($"The content {lost} vanished from the store while the backup was written.", [lost]);
         }
@@ -303,24 +303,12 @@ public static class StoreBackup
         private bool FoundInPackage(string sha256) => _package.Holds(sha256);
 
         /// <summary>
-        /// The cheap check before the document is published: the first content <paramref name="manifest"/> needs that
-        /// is neither taken from the package nor in the store; null when there is none. Objects this backup already found
-        /// there are not looked up again (it holds the store's lock: no collection runs meanwhile).
+        /// The cheap check before the document is published: the first content <paramref name="backup"/> needs from the
+        /// store that is not there; null when there is none. Objects this backup already found there are not looked up
+        /// again (it holds the store's lock: no collection runs meanwhile).
         /// </summary>
-        public string? FirstMissing(SiteManifest manifest)
-        {
-            var needed = manifest.Entries.Where(e => e is { Type: ManifestEntryTypes.File, Size: > 0 }).Select(e => e.Sha256)
-                .Concat((manifest.Attachments ?? []).Where(a => a.Size > 0).Select(a => a.Sha256));
-            foreach (var sha256 in needed)
-            {
-                if (!_package.IsUsed(sha256) && !Confirmed.Contains(sha256) && !(store.Contains(sha256) && Confirmed.Add(sha256)))
-                {
-                    return sha256;
-                }
-            }
-
-            return null;
-        }
+        public string? FirstMissing(StoredBackup backup) =>
+            backup.StoredHashes().FirstOrDefault(h => !Confirmed.Contains(h) && !(store.Contains(h) && Confirmed.Add(h)));
 
         /// <summary>Waits for the new contents handed over to be in the store.</summary>
         public Task CompleteAsync() => _writers.CompleteAsync();
